@@ -1,0 +1,60 @@
+"""The one Definitions object of the ORC AI code location."""
+
+import os
+
+import dagster as dg
+
+from orc_ai import settings
+from orc_ai.assets import chunks, communities, documents, embeddings, entities, graph
+from orc_ai.checks import chunks as chunk_checks
+from orc_ai.checks import documents as document_checks
+from orc_ai.checks import embeddings as embedding_checks
+from orc_ai.checks import entities as entity_checks
+from orc_ai.checks import graph as graph_checks
+from orc_ai.resources.embedder import EmbedderResource
+from orc_ai.resources.graph_store import GraphStoreResource
+from orc_ai.resources.io_manager import TableIOManager
+from orc_ai.resources.llm import LLMResource
+from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
+
+
+def _env_or(name: str, default: str | None = None) -> str | dg.EnvVar | None:
+    """An EnvVar when the variable is set (resolved at run time, never logged), else the default."""
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
+
+def build_resources() -> dict[str, object]:
+    """Resources from the environment; with nothing set everything is local and offline."""
+    home = settings.orc_home()
+    return {
+        "io_manager": TableIOManager(base_dir=str(settings.asset_dir(home))),
+        "state": LocalStateResource(home=str(home)),
+        "graph_store": GraphStoreResource(path=str(settings.graph_dir(home))),
+        "embedder": EmbedderResource(
+            provider=os.environ.get("ORC_AI_EMBEDDINGS_PROVIDER", "local"),
+            base_url=_env_or("ORC_AI_EMBEDDINGS_BASE_URL"),
+            model=os.environ.get("ORC_AI_EMBEDDINGS_MODEL", "text-embedding-3-small"),
+            api_key=_env_or("ORC_AI_EMBEDDINGS_API_KEY"),
+        ),
+        "llm": LLMResource(
+            base_url=_env_or("ORC_AI_LLM_BASE_URL"),
+            model=os.environ.get("ORC_AI_LLM_MODEL", ""),
+            api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
+        ),
+    }
+
+
+all_assets = dg.load_assets_from_modules([documents, chunks, entities, embeddings, graph, communities])
+all_checks = dg.load_asset_checks_from_modules(
+    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks]
+)
+knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
+
+defs = dg.Definitions(
+    assets=all_assets,
+    asset_checks=all_checks,
+    jobs=[knowledge_graph_job, ingest_job],
+    sensors=[docs_folder_sensor],
+    resources=build_resources(),
+)

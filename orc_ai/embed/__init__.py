@@ -1,0 +1,1 @@
+"""Sentence embeddings for chunks and entities, cached by content hash."""

@@ -1,0 +1,34 @@
+"""One root exception for ORC AI, with specific subclasses whose messages carry ids."""
+
+
+class OrcAIError(Exception):
+    """Root of every error ORC AI raises on purpose."""
+
+
+class ConfigError(OrcAIError):
+    """A setting is missing or invalid; the message says how to fix it."""
+
+
+class IngestError(OrcAIError):
+    """A document could not be read; ``reason`` (a short code) and ``detail`` become a quarantine row."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class ExtractionError(OrcAIError):
+    """An extractor produced output that failed validation."""
+
+
+class EmbeddingError(OrcAIError):
+    """An embedding model failed or returned vectors of the wrong shape."""
+
+
+class GraphStoreError(OrcAIError):
+    """The graph store rejected a write or a query."""
+
+
+class InvalidGraphNameError(GraphStoreError):
+    """A label or relationship type failed the allow-list pattern."""

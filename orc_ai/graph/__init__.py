@@ -1,0 +1,1 @@
+"""The knowledge graph: store interface, embedded store, loading and communities."""

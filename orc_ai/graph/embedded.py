@@ -1,0 +1,182 @@
+"""Embedded GraphStore: parquet node/edge tables and usearch vector indexes under one folder, no server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.store import VectorKind, validate_graph_name
+from orc_ai.graph.vector_index import VectorIndex
+
+_TABLE_IDS = {
+    "documents": "doc_id",
+    "chunks": "chunk_id",
+    "entities": "entity_id",
+    "relations": "relation_id",
+    "communities": "community_id",
+}
+_KIND_TABLE = {"chunk": "chunks", "entity": "entities"}
+
+
+class EmbeddedGraphStore:
+    """A graph in files: ``<root>/<table>.parquet`` plus ``<root>/<kind>.usearch``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._indexes: dict[str, VectorIndex] = {}
+
+    # -- files -------------------------------------------------------------------------------------------
+    def _path(self, table: str) -> Path:
+        return self.root / f"{table}.parquet"
+
+    def _read(self, table: str) -> pl.DataFrame | None:
+        path = self._path(table)
+        return pl.read_parquet(path) if path.exists() else None
+
+    def _write(self, table: str, frame: pl.DataFrame) -> None:
+        tmp = self._path(table).with_suffix(".tmp")
+        frame.sort(_TABLE_IDS[table]).write_parquet(tmp)
+        os.replace(tmp, self._path(table))
+
+    def _upsert(self, table: str, rows: pl.DataFrame) -> pl.DataFrame:
+        key = _TABLE_IDS[table]
+        current = self._read(table)
+        if current is not None and current.height:
+            rows = pl.concat(
+                [current.join(rows.select(key), on=key, how="anti"), rows.select(current.columns)],
+                how="vertical_relaxed",
+            )
+        self._write(table, rows)
+        return rows
+
+    def _index(self, kind: VectorKind, dim: int | None = None) -> VectorIndex | None:
+        if kind not in self._indexes:
+            table = self._read(_KIND_TABLE[kind])
+            if table is None or "vector" not in table.columns:
+                if dim is None:
+                    return None
+                self._indexes[kind] = VectorIndex(self.root / f"{kind}.usearch", dim)
+            else:
+                index = VectorIndex(self.root / f"{kind}.usearch", table.schema["vector"].size)
+                ids = table[_TABLE_IDS[_KIND_TABLE[kind]]].to_list()
+                if len(index) != len(ids):
+                    index.rebuild(ids, table["vector"].to_numpy())
+                    index.save()
+                index.set_ids(ids)
+                self._indexes[kind] = index
+        return self._indexes[kind]
+
+    # -- writes ------------------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def upsert_documents(self, documents: pl.DataFrame) -> int:
+        self._upsert("documents", documents)
+        return documents.height
+
+    def _upsert_with_vectors(self, kind: VectorKind, rows: pl.DataFrame) -> int:
+        table = _KIND_TABLE[kind]
+        self._upsert(table, rows)
+        if rows.height:
+            index = self._index(kind, rows.schema["vector"].size)
+            index.upsert(rows[_TABLE_IDS[table]].to_list(), rows["vector"].to_numpy())
+            index.save()
+        return rows.height
+
+    def upsert_chunks(self, chunks: pl.DataFrame) -> int:
+        return self._upsert_with_vectors("chunk", chunks)
+
+    def upsert_entities(self, entities: pl.DataFrame) -> int:
+        for type_ in entities["type"].unique().to_list():
+            validate_graph_name(type_)
+        return self._upsert_with_vectors("entity", entities)
+
+    def upsert_relations(self, relations: pl.DataFrame) -> int:
+        for type_ in relations["type"].unique().to_list():
+            validate_graph_name(type_)
+        self._upsert("relations", relations)
+        return relations.height
+
+    def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
+        removed = {}
+        for table, ids in keep.items():
+            current = self._read(table)
+            if current is None:
+                continue
+            key = _TABLE_IDS[table]
+            stale = current.filter(~pl.col(key).is_in(list(ids)))
+            removed[table] = stale.height
+            if stale.height:
+                self._write(table, current.filter(pl.col(key).is_in(list(ids))))
+                kind = {"chunks": "chunk", "entities": "entity"}.get(table)
+                if kind and (index := self._index(kind)) is not None:
+                    index.remove(stale[key].to_list())
+                    index.save()
+        return removed
+
+    def write_communities(self, communities: pl.DataFrame) -> int:
+        self._write("communities", communities)
+        return communities.height
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]:
+        index = self._index(kind)
+        return index.search(vector, k) if index is not None else []
+
+    def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood:
+        relations = self._read("relations")
+        seen = set(entity_ids)
+        if relations is None:
+            return Neighbourhood(entity_ids=sorted(seen), relations=[], evidence_chunk_ids=[])
+        frontier = set(entity_ids)
+        for _ in range(hops):
+            touching = relations.filter(
+                pl.col("source_id").is_in(list(frontier)) | pl.col("target_id").is_in(list(frontier))
+            )
+            nxt = (set(touching["source_id"].to_list()) | set(touching["target_id"].to_list())) - seen
+            seen |= nxt
+            frontier = nxt
+            if not frontier or len(seen) >= limit:
+                break
+        edges = relations.filter(pl.col("source_id").is_in(list(seen)) & pl.col("target_id").is_in(list(seen)))
+        edges = edges.sort("weight", "relation_id", descending=[True, False]).head(limit)
+        evidence = sorted({c for ids in edges["evidence_chunk_ids"].to_list() for c in ids})
+        rows = edges.select("relation_id", "source_id", "target_id", "type", "weight", "evidence_chunk_ids").to_dicts()
+        return Neighbourhood(entity_ids=sorted(seen), relations=rows, evidence_chunk_ids=evidence)
+
+    def communities_of(self, entity_id: str) -> list[dict]:
+        communities = self._read("communities")
+        if communities is None:
+            return []
+        hits = communities.filter(pl.col("entity_ids").list.contains(entity_id)).sort("level")
+        return hits.drop("entity_ids").to_dicts()
+
+    def entity_edges(self) -> pl.DataFrame:
+        relations = self._read("relations")
+        if relations is None:
+            return pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "weight": pl.Float64})
+        return relations.select("source_id", "target_id", "weight")
+
+    def stats(self) -> GraphStats:
+        tables = {t: self._read(t) for t in _TABLE_IDS}
+        height = {t: (f.height if f is not None else 0) for t, f in tables.items()}
+        chunks, entities, communities = tables["chunks"], tables["entities"], tables["communities"]
+        next_chunk = 0
+        if chunks is not None and chunks.height:
+            next_chunk = chunks.height - chunks["doc_id"].n_unique()
+        return GraphStats(
+            documents=height["documents"],
+            chunks=height["chunks"],
+            entities=height["entities"],
+            relations=height["relations"],
+            communities=height["communities"],
+            mentions=int(entities["chunk_ids"].list.len().sum()) if entities is not None and entities.height else 0,
+            next_chunk=next_chunk,
+            in_community=int(communities["entity_ids"].list.len().sum())
+            if communities is not None and communities.height
+            else 0,
+        )

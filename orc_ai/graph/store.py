@@ -1,0 +1,63 @@
+"""The ``GraphStore`` interface every backend implements (embedded files now, Neo4j next)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Protocol
+
+import numpy as np
+import polars as pl
+
+from orc_ai.errors import InvalidGraphNameError
+from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
+
+VectorKind = Literal["chunk", "entity"]
+_GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+def validate_graph_name(name: str) -> str:
+    """A label or relationship type taken from data, checked against an allow-list pattern before use."""
+    if not isinstance(name, str) or not _GRAPH_NAME.match(name):
+        raise InvalidGraphNameError(
+            f"{name!r} is not a valid label or relationship type "
+            f"(letters, digits, underscore; starts with a letter; at most 64)"
+        )
+    return name
+
+
+class GraphStore(Protocol):
+    """Upserts keyed by id, pruning, vector search, k-hop neighbourhoods, communities and stats."""
+
+    def ensure_schema(self) -> None: ...
+
+    def upsert_documents(self, documents: pl.DataFrame) -> int: ...
+
+    def upsert_chunks(self, chunks: pl.DataFrame) -> int:
+        """Rows with a ``vector`` column; also maintains HAS_CHUNK and NEXT_CHUNK."""
+        ...
+
+    def upsert_entities(self, entities: pl.DataFrame) -> int:
+        """Rows with a ``vector`` column and ``chunk_ids`` (MENTIONS)."""
+        ...
+
+    def upsert_relations(self, relations: pl.DataFrame) -> int: ...
+
+    def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
+        """Delete documents/chunks/entities/relations whose ids are not in ``keep[kind]``."""
+        ...
+
+    def write_communities(self, communities: pl.DataFrame) -> int:
+        """Replace all communities (IN_COMMUNITY and PARENT links included)."""
+        ...
+
+    def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]: ...
+
+    def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood: ...
+
+    def communities_of(self, entity_id: str) -> list[dict]: ...
+
+    def entity_edges(self) -> pl.DataFrame:
+        """``source_id``, ``target_id``, ``weight`` of every entity relation, for clustering."""
+        ...
+
+    def stats(self) -> GraphStats: ...

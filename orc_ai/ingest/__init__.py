@@ -1,0 +1,1 @@
+"""Turning a folder of files into normalised documents and quarantine rows."""

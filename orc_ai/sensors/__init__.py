@@ -1,0 +1,1 @@
+"""Sensors: watch external state and request runs."""
