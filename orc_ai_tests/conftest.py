@@ -1,0 +1,77 @@
+"""Shared fixtures: temporary ORC AI homes, hostile input folders and the real llama.cpp server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def require_or_skip(reason: str) -> None:
+    """Skip locally; fail in CI (ORC_AI_REQUIRE_SERVICES=1), where every real part must run."""
+    if os.environ.get("ORC_AI_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Base URL of a llama.cpp OpenAI-compatible server started for this test session."""
+    if not (REPO / ".cache/venvs/llm/bin/python").exists():
+        require_or_skip("llama.cpp server venv missing: run scripts/setup-llm")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llm") / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([str(REPO / "scripts/llm-server"), str(port)], stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            urllib.request.urlopen(f"{base_url}/models", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL) if proc.poll() is None else None
+                pytest.fail(f"llm server did not start:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield base_url
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def orc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ORC_AI_HOME for one test."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("ORC_AI_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def sample_docs(tmp_path: Path) -> Path:
+    """A writable copy of the bundled sample corpus."""
+    from orc_ai.settings import BUNDLED_CORPUS_DIR
+
+    target = tmp_path / "docs"
+    shutil.copytree(BUNDLED_CORPUS_DIR, target)
+    return target

@@ -1,0 +1,27 @@
+"""The code location loads, and every asset of the chain is gated by at least one blocking check."""
+
+import dagster as dg
+
+from orc_ai.definitions import defs
+
+CHAIN = ["raw_docs", "chunks", "entities", "relations", "embeddings", "neo4j_graph", "communities"]
+
+
+def test_definitions_load_with_the_chain_and_jobs() -> None:
+    repo = defs.get_repository_def()
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert set(CHAIN) | {"quarantined_docs"} <= keys
+    assert defs.resolve_job_def("knowledge_graph") is not None
+    assert defs.resolve_sensor_def("docs_folder_sensor") is not None
+
+
+def test_every_chain_asset_has_a_blocking_check() -> None:
+    blocking = {spec.asset_key.to_user_string() for checks in defs.asset_checks for spec in checks.check_specs
+                if spec.blocking}
+    assert set(CHAIN) <= blocking
+
+
+def test_downstream_assets_are_materialised_automatically_when_inputs_change() -> None:
+    graph = defs.get_repository_def().asset_graph
+    for key in CHAIN[1:]:
+        assert graph.get(dg.AssetKey(key)).automation_condition is not None, key
