@@ -13,7 +13,7 @@ from orc_ai.extract.models import CO_OCCURS, ChunkExtraction, ExtractedEntity, E
 from orc_ai.extract.names import clean_name, name_key
 from orc_ai.text.sentences import sentence_spans
 
-RULES_VERSION = "nlp-v1"
+RULES_VERSION = "nlp-v2"
 
 SYSTEMS = (
     "Airflow",
@@ -86,6 +86,7 @@ _PERSON_CUE_RE = re.compile(
     r"manager|contact|escalate to|primary|secondary|paged|by)\s*[:=,-]?\s*"
     r"([A-Z][a-z]+(?: [A-Z][a-z'-]+){1,2})\b"
 )
+_TICKET_RE = re.compile(r"\b((INC)-\d{4}-\d{2,4}|[A-Z][A-Z0-9]{1,9}-\d{1,6})\b")
 _ERROR_RE = re.compile(r"\b([A-Z][A-Za-z]+(?:Error|Exception|Timeout|Killed)|OOMKilled|SlowDown)\b")
 _PROPER_RE = re.compile(r"\b([A-Z][\w'&]*(?:[ -](?:of|de|del|la|von|van|der|the|and|[A-Z][\w'&]*))*)")
 _CONTEXT_TYPES = (
@@ -200,6 +201,14 @@ _SECTION_WORDS = {
     "task",
     "tasks",
     "runbook",
+    "dag_id",
+    "task_id",
+    "run_id",
+    "map_index",
+    "try_number",
+    "logical_date",
+    "execution_date",
+    "inc",
     "incident",
     "team",
     "table",
@@ -264,6 +273,8 @@ class NlpExtractor:
             add(m.group(1), "Person", m.start(1), m.end(1))
         for m in _SYSTEM_RE.finditer(text):
             add(m.group(1), "System", m.start(1), m.end(1))
+        for m in _TICKET_RE.finditer(text):
+            add(m.group(1), "Incident" if m.group(2) else "Ticket", m.start(1), m.end(1))
         for m in _ERROR_RE.finditer(text):
             add(m.group(1), "Error", m.start(1), m.end(1))
         self._proper_phrases(text, add)

@@ -1,0 +1,51 @@
+"""Materialise the real asset chain into a temporary ORC_AI_HOME."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import polars as pl
+import pytest
+
+
+class ChainRunner:
+    """Runs ``materialize()`` over the project's assets and checks with resources for one home."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.monkeypatch = monkeypatch
+
+    def run(self, home: Path, docs_dir: Path, run_config: dict[str, Any] | None = None,
+            selection: str | None = None, env: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+        self.monkeypatch.setenv("ORC_AI_HOME", str(home))
+        self.monkeypatch.setenv("ORC_AI_DOCS_DIR", str(docs_dir))
+        for key, value in (env or {}).items():
+            self.monkeypatch.setenv(key, value)
+        from orc_ai.definitions import all_assets, all_checks, build_resources
+
+        config = {"ops": {"raw_docs": {"config": {"docs_dir": str(docs_dir)}}}}
+        for op, op_config in (run_config or {}).items():
+            config["ops"][op] = {"config": op_config}
+        return dg.materialize([*all_assets, *all_checks], resources=build_resources(), run_config=config,
+                              selection=selection, raise_on_error=False)
+
+
+@pytest.fixture
+def chain(monkeypatch: pytest.MonkeyPatch) -> ChainRunner:
+    return ChainRunner(monkeypatch)
+
+
+def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    """Materialisation metadata of one asset as plain values."""
+    (event,) = [e for e in result.get_asset_materialization_events()
+                if e.materialization.asset_key == dg.AssetKey(asset)]
+    return {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+
+
+def checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+
+def table(home: Path, asset: str) -> pl.DataFrame:
+    return pl.read_parquet(home / "assets" / f"{asset}.parquet")
