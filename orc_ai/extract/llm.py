@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Literal
 
+from orc_ai.errors import ConfigError
 from orc_ai.extract.models import ChunkExtraction
 from orc_ai.extract.validation import extraction_json_schema, validate_extraction
 from orc_ai.hashing import stable_hash
@@ -18,9 +20,14 @@ DEFAULT_ENTITY_TYPES = ("DAG", "Task", "Team", "System", "Person", "Table", "Top
 DEFAULT_RELATION_TYPES = ("OWNED_BY", "PART_OF", "DEPENDS_ON", "USES", "CAUSED", "RESOLVED_BY", "RELATED_TO")
 
 
-def load_prompt(version: str = PROMPT_VERSION) -> str:
-    """Prompt template text from ``orc_ai/extract/prompts/<version>.txt``."""
-    return resources.files("orc_ai.extract").joinpath("prompts", f"{version}.txt").read_text("utf-8")
+def load_prompt(version: str = PROMPT_VERSION) -> list[tuple[str, str]]:
+    """(role, template) turns from ``orc_ai/extract/prompts/<version>.txt``, split at '### <role>' lines."""
+    text = resources.files("orc_ai.extract").joinpath("prompts", f"{version}.txt").read_text("utf-8")
+    parts = re.split(r"^### (system|user|assistant)\s*$", text, flags=re.MULTILINE)
+    turns = [(role, body.strip()) for role, body in zip(parts[1::2], parts[2::2], strict=True)]
+    if not turns or turns[-1][0] != "user" or "{text}" not in turns[-1][1]:
+        raise ConfigError(f"prompt {version} must end with a '### user' turn containing {{text}}")
+    return turns
 
 
 class LlmExtractor:
@@ -34,7 +41,7 @@ class LlmExtractor:
         relation_types: Sequence[str] = DEFAULT_RELATION_TYPES,
         prompt_version: str = PROMPT_VERSION,
         response_format: Literal["json_object", "json_schema"] = "json_object",
-        max_tokens: int = 1024,
+        max_tokens: int = 768,
         temperature: float = 0.0,
     ):
         self.client = client
@@ -66,20 +73,22 @@ class LlmExtractor:
             return {"type": "json_schema", "json_schema": {"name": "extraction", "schema": self.schema}}
         return {"type": "json_object", "schema": self.schema}  # llama.cpp / vLLM style
 
-    def extract(self, text: str) -> ChunkExtraction:
-        """One chat completion per chunk; malformed or ungrounded output is rejected and counted."""
-        prompt = self.prompt.format(
-            entity_types=", ".join(self.entity_types), relation_types=", ".join(self.relation_types), text=text
-        )
+    def request(self, text: str) -> str:
+        """The model's raw answer for one chunk (one chat completion)."""
+        values = {"entity_types": ", ".join(self.entity_types), "relation_types": ", ".join(self.relation_types),
+                  "text": text}
         response = self.client.chat.completions.create(
             model=self.model,
-            messages=[{"role": "user", "content": prompt}],
+            messages=[{"role": role, "content": template.format(**values)} for role, template in self.prompt],
             response_format=self._response_format(),
             temperature=self.temperature,
             max_tokens=self.max_tokens,
         )
-        raw = response.choices[0].message.content or ""
-        result = validate_extraction(raw, text, self.entity_types, self.relation_types)
+        return response.choices[0].message.content or ""
+
+    def extract(self, text: str) -> ChunkExtraction:
+        """Request and validate; malformed or ungrounded output is rejected and counted."""
+        result = validate_extraction(self.request(text), text, self.entity_types, self.relation_types)
         if result.failed or result.rejected:
             log.info("LLM extraction rejected items: %s", result.rejected)
         return result

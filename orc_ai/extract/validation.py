@@ -26,30 +26,39 @@ class _RawRelation(BaseModel):
     strength: float = 1.0
 
 
+MAX_ENTITIES = 25
+MAX_RELATIONS = 40
+
+
 def extraction_json_schema(entity_types: Collection[str], relation_types: Collection[str]) -> dict:
-    """JSON schema given to the model so a constrained decoder can only emit the allowed shape and types."""
+    """JSON schema given to the model so a constrained decoder can only emit the allowed shape and types.
+
+    Bounded lists and strings stop a small model from repeating itself until it runs out of tokens.
+    """
     return {
         "type": "object",
         "properties": {
             "entities": {
                 "type": "array",
+                "maxItems": MAX_ENTITIES,
                 "items": {
                     "type": "object",
                     "properties": {
-                        "name": {"type": "string"},
+                        "name": {"type": "string", "minLength": 1, "maxLength": 80},
                         "type": {"type": "string", "enum": sorted(entity_types)},
-                        "description": {"type": "string"},
+                        "description": {"type": "string", "maxLength": 200},
                     },
                     "required": ["name", "type", "description"],
                 },
             },
             "relations": {
                 "type": "array",
+                "maxItems": MAX_RELATIONS,
                 "items": {
                     "type": "object",
                     "properties": {
-                        "source": {"type": "string"},
-                        "target": {"type": "string"},
+                        "source": {"type": "string", "maxLength": 80},
+                        "target": {"type": "string", "maxLength": 80},
                         "type": {"type": "string", "enum": sorted(relation_types)},
                         "description": {"type": "string"},
                         "strength": {"type": "number"},

@@ -20,6 +20,14 @@ class CommunityReport(BaseModel):
     summary: str = Field(min_length=20, max_length=4000)
 
 
+# lengths are checked by CommunityReport after the answer; long bounds in a grammar blow up llama.cpp
+_ANSWER_SCHEMA = {
+    "type": "object",
+    "properties": {"title": {"type": "string"}, "summary": {"type": "string"}},
+    "required": ["title", "summary"],
+}
+
+
 def _context(members: list[str], entities: dict[str, dict], relations: pl.DataFrame, chunk_text: dict[str, str]):
     member_set = set(members)
     inner = relations.filter(pl.col("source_id").is_in(members) & pl.col("target_id").is_in(members))
@@ -66,7 +74,7 @@ def llm_report(client: Any, model: str, ranked_names: list[str], texts: list[str
         messages=[{"role": "user", "content": prompt}],
         temperature=0.0,
         max_tokens=400,
-        response_format={"type": "json_object", "schema": CommunityReport.model_json_schema()},
+        response_format={"type": "json_object", "schema": _ANSWER_SCHEMA},
     )
     try:
         return CommunityReport.model_validate(json.loads(response.choices[0].message.content or ""))

@@ -17,7 +17,7 @@ class ChainRunner:
         self.monkeypatch = monkeypatch
 
     def run(self, home: Path, docs_dir: Path, run_config: dict[str, Any] | None = None,
-            selection: str | None = None, env: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+            selection: list[str] | None = None, env: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
         self.monkeypatch.setenv("ORC_AI_HOME", str(home))
         self.monkeypatch.setenv("ORC_AI_DOCS_DIR", str(docs_dir))
         for key, value in (env or {}).items():
