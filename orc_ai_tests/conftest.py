@@ -38,8 +38,9 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     port = free_port()
     log_path = tmp_path_factory.mktemp("llm") / "server.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(REPO / "scripts/llm-server"), str(port)], stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [str(REPO / "scripts/llm-server"), str(port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     base_url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180
     while True:

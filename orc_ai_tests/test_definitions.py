@@ -16,8 +16,9 @@ def test_definitions_load_with_the_chain_and_jobs() -> None:
 
 
 def test_every_chain_asset_has_a_blocking_check() -> None:
-    blocking = {spec.asset_key.to_user_string() for checks in defs.asset_checks for spec in checks.check_specs
-                if spec.blocking}
+    blocking = {
+        spec.asset_key.to_user_string() for checks in defs.asset_checks for spec in checks.check_specs if spec.blocking
+    }
     assert set(CHAIN) <= blocking
 
 
@@ -25,3 +26,20 @@ def test_downstream_assets_are_materialised_automatically_when_inputs_change() -
     graph = defs.get_repository_def().asset_graph
     for key in CHAIN[1:]:
         assert graph.get(dg.AssetKey(key)).automation_condition is not None, key
+
+
+def test_dagster_cli_validates_the_code_location(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "ORC_AI_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "orc_ai.definitions"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Validation successful" in result.stderr + result.stdout

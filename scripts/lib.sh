@@ -8,3 +8,11 @@ ensure_uv() {
     export PATH="$HOME/.local/bin:$PATH"
   fi
 }
+
+# DAGSTER_HOME lives under $ORC_AI_HOME; the repo's dagster.yaml is linked into it.
+use_dagster_home() {
+  export ORC_AI_HOME="${ORC_AI_HOME:-$PWD/.orc_ai_home}"
+  export DAGSTER_HOME="${DAGSTER_HOME:-$ORC_AI_HOME/dagster}"
+  mkdir -p "$DAGSTER_HOME"
+  ln -sf "$PWD/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
+}

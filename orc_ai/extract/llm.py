@@ -75,8 +75,11 @@ class LlmExtractor:
 
     def request(self, text: str) -> str:
         """The model's raw answer for one chunk (one chat completion)."""
-        values = {"entity_types": ", ".join(self.entity_types), "relation_types": ", ".join(self.relation_types),
-                  "text": text}
+        values = {
+            "entity_types": ", ".join(self.entity_types),
+            "relation_types": ", ".join(self.relation_types),
+            "text": text,
+        }
         response = self.client.chat.completions.create(
             model=self.model,
             messages=[{"role": role, "content": template.format(**values)} for role, template in self.prompt],

@@ -16,8 +16,14 @@ class ChainRunner:
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.monkeypatch = monkeypatch
 
-    def run(self, home: Path, docs_dir: Path, run_config: dict[str, Any] | None = None,
-            selection: list[str] | None = None, env: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+    def run(
+        self,
+        home: Path,
+        docs_dir: Path,
+        run_config: dict[str, Any] | None = None,
+        selection: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> dg.ExecuteInProcessResult:
         self.monkeypatch.setenv("ORC_AI_HOME", str(home))
         self.monkeypatch.setenv("ORC_AI_DOCS_DIR", str(docs_dir))
         for key, value in (env or {}).items():
@@ -27,8 +33,13 @@ class ChainRunner:
         config = {"ops": {"raw_docs": {"config": {"docs_dir": str(docs_dir)}}}}
         for op, op_config in (run_config or {}).items():
             config["ops"][op] = {"config": op_config}
-        return dg.materialize([*all_assets, *all_checks], resources=build_resources(), run_config=config,
-                              selection=selection, raise_on_error=False)
+        return dg.materialize(
+            [*all_assets, *all_checks],
+            resources=build_resources(),
+            run_config=config,
+            selection=selection,
+            raise_on_error=False,
+        )
 
 
 @pytest.fixture
@@ -38,8 +49,9 @@ def chain(monkeypatch: pytest.MonkeyPatch) -> ChainRunner:
 
 def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
     """Materialisation metadata of one asset as plain values."""
-    (event,) = [e for e in result.get_asset_materialization_events()
-                if e.materialization.asset_key == dg.AssetKey(asset)]
+    (event,) = [
+        e for e in result.get_asset_materialization_events() if e.materialization.asset_key == dg.AssetKey(asset)
+    ]
     return {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
 
 

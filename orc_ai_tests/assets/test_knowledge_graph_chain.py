@@ -38,7 +38,11 @@ def test_sample_corpus_becomes_a_graph_with_communities_and_every_check_passes(c
 
     graph = metadata(result, "neo4j_graph")
     assert (graph["documents"], graph["chunks"], graph["entities"], graph["relations"]) == (
-        docs.height, chunks.height, entities.height, relations.height)
+        docs.height,
+        chunks.height,
+        entities.height,
+        relations.height,
+    )
     communities = table(home, "communities")
     assert communities["level"].min() == 0 and communities["summary"].str.len_chars().min() > 20
     assert metadata(result, "communities")["modularity"] > 0.3
@@ -66,8 +70,13 @@ def test_hostile_files_are_quarantined_with_reasons_and_the_run_stays_green(chai
     result = chain.run(home, sample_docs)
     assert result.success and all(checks(result).values())
     quarantined = dict(table(home, "quarantined_docs").select("name", "reason").iter_rows())
-    assert quarantined == {"broken.json": "unparseable_json", "binary.md": "binary", "empty.txt": "empty",
-                           "latin1.txt": "undecodable", "ragged.csv": "unparseable_csv"}
+    assert quarantined == {
+        "broken.json": "unparseable_json",
+        "binary.md": "binary",
+        "empty.txt": "empty",
+        "latin1.txt": "undecodable",
+        "ragged.csv": "unparseable_csv",
+    }
     clean = chain.run(tmp_path / "clean", _without(sample_docs, tmp_path, set(quarantined)))
     assert table(home, "raw_docs").equals(table(tmp_path / "clean", "raw_docs"))  # no good doc lost
     assert clean.success
@@ -99,8 +108,9 @@ def test_adding_two_documents_processes_only_them_and_equals_a_full_rebuild(chai
     second = chain.run(home, partial)
     assert second.success and all(checks(second).values())
 
-    new_docs = table(home, "raw_docs").filter(pl.col("source_path").is_in(
-        [p.relative_to(sample_docs).as_posix() for p in added]))
+    new_docs = table(home, "raw_docs").filter(
+        pl.col("source_path").is_in([p.relative_to(sample_docs).as_posix() for p in added])
+    )
     new_chunks = table(home, "chunks").filter(pl.col("doc_id").is_in(new_docs["doc_id"].implode()))
     assert metadata(second, "chunks")["documents_chunked"] == 2
     assert metadata(second, "entities")["chunks_extracted"] == new_chunks.height
@@ -119,6 +129,9 @@ def test_adding_two_documents_processes_only_them_and_equals_a_full_rebuild(chai
 
 def _without(source: Path, tmp_path: Path, names: set[str]) -> Path:
     target = tmp_path / f"subset_{len(list(tmp_path.iterdir()))}"
-    shutil.copytree(source, target, ignore=lambda d, files: [
-        f for f in files if (Path(d) / f).relative_to(source).as_posix() in names])
+    shutil.copytree(
+        source,
+        target,
+        ignore=lambda d, files: [f for f in files if (Path(d) / f).relative_to(source).as_posix() in names],
+    )
     return target

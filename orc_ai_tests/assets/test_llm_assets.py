@@ -12,9 +12,9 @@ pytestmark = pytest.mark.slow
 LLM_STAGES = ["raw_docs", "quarantined_docs", "chunks", "entities", "relations"]
 DOCS = {
     "orders.md": "The DAG orders_daily_etl is owned by the Data Platform team. Its task load_to_snowflake writes "
-                 "to Snowflake.",
+    "to Snowflake.",
     "kafka.md": "Kafka consumer lag on shipment.events.v2 delayed shipment_events_ingest. The SRE team scaled "
-                "the consumers on Kubernetes and Priya Raman confirmed Snowflake caught up.",
+    "the consumers on Kubernetes and Priya Raman confirmed Snowflake caught up.",
 }
 
 
@@ -28,7 +28,8 @@ def tiny_docs(tmp_path: Path) -> Path:
 
 
 def test_llm_extractor_runs_through_the_resource_and_caches_by_model_and_prompt(
-        chain, tiny_docs, tmp_path, llm_server) -> None:
+    chain, tiny_docs, tmp_path, llm_server
+) -> None:
     env = {"ORC_AI_LLM_BASE_URL": llm_server, "ORC_AI_LLM_MODEL": "gemma3-270m"}
     config = {"entities": {"extractor": "llm"}}
     home = tmp_path / "home"
@@ -44,7 +45,9 @@ def test_llm_extractor_runs_through_the_resource_and_caches_by_model_and_prompt(
 
     second = chain.run(home, tiny_docs, config, selection=LLM_STAGES, env=env)
     assert (metadata(second, "entities")["chunks_extracted"], metadata(second, "entities")["chunks_from_cache"]) == (
-        0, n_chunks)
+        0,
+        n_chunks,
+    )
 
 
 def test_community_summaries_use_the_llm_when_configured(chain, tiny_docs, tmp_path, llm_server) -> None:

@@ -14,11 +14,13 @@ def embedder() -> SentenceTransformerEmbedder:
 
 
 def test_packaged_minilm_gives_unit_384d_vectors_that_rank_by_meaning(embedder) -> None:
-    vectors = embedder.embed([
-        "The Snowflake warehouse was suspended so the load task failed.",
-        "Loading failed because the data warehouse was paused.",
-        "The cafeteria serves lunch at noon.",
-    ])
+    vectors = embedder.embed(
+        [
+            "The Snowflake warehouse was suspended so the load task failed.",
+            "Loading failed because the data warehouse was paused.",
+            "The cafeteria serves lunch at noon.",
+        ]
+    )
     assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     related, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]

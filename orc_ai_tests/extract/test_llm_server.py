@@ -17,8 +17,10 @@ from orc_ai.extract.pipeline import extract_chunks
 from orc_ai.extract.validation import validate_extraction
 
 pytestmark = pytest.mark.slow
-TEXT = ("The DAG orders_daily_etl is owned by the Data Platform team. Its task load_to_snowflake writes to "
-        "Snowflake. On-call engineer Priya Raman restarted it.")
+TEXT = (
+    "The DAG orders_daily_etl is owned by the Data Platform team. Its task load_to_snowflake writes to "
+    "Snowflake. On-call engineer Priya Raman restarted it."
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +29,12 @@ def client(llm_server: str) -> OpenAI:
 
 
 def test_schema_constrained_answer_parses_and_every_item_is_kept_or_counted(client) -> None:
-    extractor = LlmExtractor(client, "gemma3-270m", entity_types=("DAG", "Team", "System", "Person", "Task"),
-                             relation_types=("OWNED_BY", "PART_OF", "USES"))
+    extractor = LlmExtractor(
+        client,
+        "gemma3-270m",
+        entity_types=("DAG", "Team", "System", "Person", "Task"),
+        relation_types=("OWNED_BY", "PART_OF", "USES"),
+    )
     raw = extractor.request(TEXT)
     payload = json.loads(raw)  # the grammar guarantees well-formed JSON of the schema's shape
     assert set(payload) == {"entities", "relations"}
@@ -56,16 +62,20 @@ def test_a_truncated_answer_is_rejected_as_malformed(client) -> None:
 
 def test_free_text_from_the_model_is_rejected(client) -> None:
     # gemma3-270m is a base model: an unconstrained completion is prose, not the JSON we asked for
-    response = client.completions.create(model="gemma3-270m", prompt="Apache Airflow is", max_tokens=30,
-                                         temperature=0)
+    response = client.completions.create(model="gemma3-270m", prompt="Apache Airflow is", max_tokens=30, temperature=0)
     raw = response.choices[0].text
     assert raw.strip()
     assert validate_extraction(raw, TEXT, ("DAG",), ("USES",)).failed
 
 
 def test_unusable_answers_past_the_threshold_fail_the_run_and_good_ones_are_cached(client, tmp_path: Path) -> None:
-    chunks = pl.DataFrame({"chunk_id": ["a", "b"], "text": [TEXT, "Kafka lag delayed shipment_events_ingest."],
-                           "content_hash": ["h1", "h2"]})
+    chunks = pl.DataFrame(
+        {
+            "chunk_id": ["a", "b"],
+            "text": [TEXT, "Kafka lag delayed shipment_events_ingest."],
+            "content_hash": ["h1", "h2"],
+        }
+    )
     with ContentCache(tmp_path / "llm.sqlite") as cache:
         with pytest.raises(ExtractionError, match="2 of 2 chunks"):
             extract_chunks(chunks, LlmExtractor(client, "gemma3-270m", max_tokens=6), cache, max_failed_ratio=0.5)

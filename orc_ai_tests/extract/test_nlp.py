@@ -41,7 +41,8 @@ def test_every_pair_co_occurs_and_tasks_are_part_of_their_dag() -> None:
     assert ("orders_daily_etl", "Data Platform team", "OWNED_BY") in typed
     same_sentence = NlpExtractor().extract("Task `extract_orders` of DAG `orders_daily_etl` timed out.")
     assert ("extract_orders", "orders_daily_etl", "PART_OF") in {
-        (r.source, r.target, r.type) for r in same_sentence.relations}
+        (r.source, r.target, r.type) for r in same_sentence.relations
+    }
 
 
 def test_entity_cap_and_extractor_id() -> None:

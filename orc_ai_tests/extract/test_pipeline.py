@@ -28,8 +28,13 @@ class CountingExtractor:
         return ChunkExtraction(entities=[ExtractedEntity(name=text.split()[0], type="Concept")])
 
 
-CHUNKS = pl.DataFrame({"chunk_id": ["a", "b", "c"], "text": ["Kafka lag", "Snowflake down", "Kafka lag"],
-                       "content_hash": ["h1", "h2", "h1"]})
+CHUNKS = pl.DataFrame(
+    {
+        "chunk_id": ["a", "b", "c"],
+        "text": ["Kafka lag", "Snowflake down", "Kafka lag"],
+        "content_hash": ["h1", "h2", "h1"],
+    }
+)
 
 
 def test_only_cache_misses_reach_the_extractor(tmp_path: Path) -> None:

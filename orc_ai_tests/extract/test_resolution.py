@@ -10,12 +10,22 @@ def _chunk(entities, relations=()) -> ChunkExtraction:
 
 
 RESULTS = {
-    "c1": _chunk([("Priya Raman", "Person"), ("Data Platform team", "Team"), ("orders_daily_etl", "DAG")],
-                 [("Priya Raman", "Data Platform team", CO_OCCURS), ("orders_daily_etl", "Data Platform team", "OWNED_BY")]),
-    "c2": _chunk([("priya raman", "Concept"), ("Data Platform Team", "Team"), ("orders_hourly_etl", "Identifier")],
-                 [("Data Platform Team", "priya raman", CO_OCCURS)]),
-    "c3": _chunk([("Priya Ramann", "Person"), ("Henry II", "Concept"), ("Henry III", "Concept"),
-                  ("orders_daily_etl", "Identifier")]),
+    "c1": _chunk(
+        [("Priya Raman", "Person"), ("Data Platform team", "Team"), ("orders_daily_etl", "DAG")],
+        [("Priya Raman", "Data Platform team", CO_OCCURS), ("orders_daily_etl", "Data Platform team", "OWNED_BY")],
+    ),
+    "c2": _chunk(
+        [("priya raman", "Concept"), ("Data Platform Team", "Team"), ("orders_hourly_etl", "Identifier")],
+        [("Data Platform Team", "priya raman", CO_OCCURS)],
+    ),
+    "c3": _chunk(
+        [
+            ("Priya Ramann", "Person"),
+            ("Henry II", "Concept"),
+            ("Henry III", "Concept"),
+            ("orders_daily_etl", "Identifier"),
+        ]
+    ),
 }
 CHUNK_DOCS = {"c1": "d1", "c2": "d1", "c3": "d2"}
 

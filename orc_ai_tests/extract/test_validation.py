@@ -13,8 +13,10 @@ def _answer(entities, relations) -> str:
 
 def test_valid_answer_is_kept_with_clean_names() -> None:
     raw = _answer(
-        [{"name": "orders_daily_etl", "type": "DAG", "description": "daily orders"},
-         {"name": " Data Platform team ", "type": "Team", "description": ""}],
+        [
+            {"name": "orders_daily_etl", "type": "DAG", "description": "daily orders"},
+            {"name": " Data Platform team ", "type": "Team", "description": ""},
+        ],
         [{"source": "orders_daily_etl", "target": "data platform team", "type": "OWNED_BY", "strength": 40}],
     )
     result = validate_extraction(raw, TEXT, TYPES, RELS)
@@ -32,21 +34,31 @@ def test_malformed_json_and_wrong_shapes_fail_the_whole_answer() -> None:
 
 def test_bad_items_are_rejected_and_counted_by_reason() -> None:
     raw = _answer(
-        [{"name": "orders_daily_etl", "type": "DAG"},
-         {"name": "Snowflake", "type": "Database"},          # unknown type
-         {"name": "Kafka", "type": "System"},                # not in the text
-         {"name": "", "type": "Team"},                       # empty
-         {"type": "Team"}],                                  # malformed
-        [{"source": "orders_daily_etl", "target": "Kafka", "type": "USES"},       # dangling
-         {"source": "orders_daily_etl", "target": "orders_daily_etl", "type": "USES"},  # self
-         {"source": "orders_daily_etl", "target": "Snowflake", "type": "BREAKS"},  # unknown type
-         {"source": "orders_daily_etl"}],                                          # malformed
+        [
+            {"name": "orders_daily_etl", "type": "DAG"},
+            {"name": "Snowflake", "type": "Database"},  # unknown type
+            {"name": "Kafka", "type": "System"},  # not in the text
+            {"name": "", "type": "Team"},  # empty
+            {"type": "Team"},
+        ],  # malformed
+        [
+            {"source": "orders_daily_etl", "target": "Kafka", "type": "USES"},  # dangling
+            {"source": "orders_daily_etl", "target": "orders_daily_etl", "type": "USES"},  # self
+            {"source": "orders_daily_etl", "target": "Snowflake", "type": "BREAKS"},  # unknown type
+            {"source": "orders_daily_etl"},
+        ],  # malformed
     )
     result = validate_extraction(raw, TEXT, TYPES, RELS)
     assert [e.name for e in result.entities] == ["orders_daily_etl"] and result.relations == []
     assert result.rejected == {
-        "unknown_entity_type": 1, "entity_not_in_text": 1, "empty_name": 1, "malformed_entity": 1,
-        "dangling_relation": 1, "self_relation": 1, "unknown_relation_type": 1, "malformed_relation": 1,
+        "unknown_entity_type": 1,
+        "entity_not_in_text": 1,
+        "empty_name": 1,
+        "malformed_entity": 1,
+        "dangling_relation": 1,
+        "self_relation": 1,
+        "unknown_relation_type": 1,
+        "malformed_relation": 1,
     }
 
 

@@ -21,20 +21,28 @@ def _hex(i: int) -> str:
 
 
 def _entities(ids: list[int], type_: str = "System") -> pl.DataFrame:
-    return pl.DataFrame({
-        "entity_id": [_hex(i) for i in ids], "name": [f"e{i}" for i in ids], "type": [type_] * len(ids),
-        "chunk_ids": [[_hex(100 + i)] for i in ids],
-        "vector": np.stack([_vec(i) for i in ids]),
-    }).with_columns(pl.col("vector").cast(pl.Array(pl.Float32, DIM)))
+    return pl.DataFrame(
+        {
+            "entity_id": [_hex(i) for i in ids],
+            "name": [f"e{i}" for i in ids],
+            "type": [type_] * len(ids),
+            "chunk_ids": [[_hex(100 + i)] for i in ids],
+            "vector": np.stack([_vec(i) for i in ids]),
+        }
+    ).with_columns(pl.col("vector").cast(pl.Array(pl.Float32, DIM)))
 
 
 def _relations(pairs: list[tuple[int, int]]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "relation_id": [_hex(1000 + n) for n in range(len(pairs))],
-        "source_id": [_hex(a) for a, _ in pairs], "target_id": [_hex(b) for _, b in pairs],
-        "type": ["CO_OCCURS"] * len(pairs), "weight": [1.0] * len(pairs),
-        "evidence_chunk_ids": [[_hex(100 + a)] for a, _ in pairs],
-    })
+    return pl.DataFrame(
+        {
+            "relation_id": [_hex(1000 + n) for n in range(len(pairs))],
+            "source_id": [_hex(a) for a, _ in pairs],
+            "target_id": [_hex(b) for _, b in pairs],
+            "type": ["CO_OCCURS"] * len(pairs),
+            "weight": [1.0] * len(pairs),
+            "evidence_chunk_ids": [[_hex(100 + a)] for a, _ in pairs],
+        }
+    )
 
 
 @pytest.fixture
@@ -78,10 +86,18 @@ def test_k_hop_neighbourhood_with_evidence(store: EmbeddedGraphStore) -> None:
 
 
 def test_communities_and_stats(store: EmbeddedGraphStore) -> None:
-    store.write_communities(pl.DataFrame({
-        "community_id": ["c0", "c1"], "level": [0, 1], "parent_id": [None, "c0"],
-        "entity_ids": [[_hex(1), _hex(2)], [_hex(1)]], "size": [2, 1], "title": ["t0", "t1"],
-    }))
+    store.write_communities(
+        pl.DataFrame(
+            {
+                "community_id": ["c0", "c1"],
+                "level": [0, 1],
+                "parent_id": [None, "c0"],
+                "entity_ids": [[_hex(1), _hex(2)], [_hex(1)]],
+                "size": [2, 1],
+                "title": ["t0", "t1"],
+            }
+        )
+    )
     assert [c["community_id"] for c in store.communities_of(_hex(1))] == ["c0", "c1"]
     stats = store.stats()
     assert (stats.entities, stats.relations, stats.communities, stats.mentions, stats.in_community) == (10, 4, 2, 10, 3)

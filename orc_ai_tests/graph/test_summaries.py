@@ -12,10 +12,17 @@ def test_extractive_report_picks_sentences_naming_the_central_entities() -> None
 
 
 def test_summaries_rank_members_by_weighted_degree() -> None:
-    entities = pl.DataFrame({"entity_id": ["a", "b", "c"], "name": ["Kafka", "Spark", "Redis"],
-                             "mention_count": [1, 5, 9], "chunk_ids": [["k1"], ["k1"], ["k2"]]})
-    relations = pl.DataFrame({"source_id": ["a", "a"], "target_id": ["b", "c"], "weight": [2.0, 1.0],
-                              "evidence_chunk_ids": [["k1"], ["k2"]]})
+    entities = pl.DataFrame(
+        {
+            "entity_id": ["a", "b", "c"],
+            "name": ["Kafka", "Spark", "Redis"],
+            "mention_count": [1, 5, 9],
+            "chunk_ids": [["k1"], ["k1"], ["k2"]],
+        }
+    )
+    relations = pl.DataFrame(
+        {"source_id": ["a", "a"], "target_id": ["b", "c"], "weight": [2.0, 1.0], "evidence_chunk_ids": [["k1"], ["k2"]]}
+    )
     chunks = pl.DataFrame({"chunk_id": ["k1", "k2"], "text": ["Kafka feeds Spark jobs.", "Kafka caches in Redis."]})
     communities = pl.DataFrame({"community_id": ["x"], "level": [0], "entity_ids": [["a", "b", "c"]]})
     table, rejected = summarise_communities(communities, entities, relations, chunks)
