@@ -77,3 +77,34 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_bytes("Kafka lag on shipment.events.v2".encode("utf-16"))
     (doc,) = ingest_folder(tmp_path).documents
     assert doc.text == "Kafka lag on shipment.events.v2"
+
+
+def _minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with one line of Helvetica text, written by hand (no PDF library needed)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_is_extracted_and_a_corrupt_pdf_is_quarantined(tmp_path: Path) -> None:
+    (tmp_path / "runbook.pdf").write_bytes(_minimal_pdf("Restart the Kafka consumer group"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n" + b"garbage" * 20)
+    result = ingest_folder(tmp_path)
+    (doc,) = result.documents
+    assert doc.format == "pdf" and "Restart the Kafka consumer group" in doc.text
+    assert [(q.name, q.reason) for q in result.quarantined] == [("broken.pdf", "unparseable_pdf")]
