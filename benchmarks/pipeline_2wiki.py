@@ -33,7 +33,9 @@ for e in result.get_asset_materialization_events():
     meta[e.materialization.asset_key.to_user_string()] = {
         k: getattr(v, "value", None) for k, v in e.materialization.metadata.items()
         if isinstance(getattr(v, "value", None), (int, float, str))}
-print("RESULT" + __import__("json").dumps({"success": result.success, "meta": meta}))
+steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 1)
+         for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+print("RESULT" + __import__("json").dumps({"success": result.success, "steps_s": steps, "meta": meta}))
 """
 
 EMBED_ALONE = """

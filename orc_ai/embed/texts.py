@@ -11,3 +11,11 @@ def entity_text(entity: dict) -> str:
     if entity.get("description"):
         text += f": {entity['description']}"
     return text
+
+
+def chunk_embedding_text(title: str, text: str) -> str:
+    """The chunk with its document title as a header (unless the chunk already starts with it), so that a
+    passage whose text never repeats its subject still matches questions about that subject."""
+    if not title or text.lstrip("# ").startswith(title):
+        return text
+    return f"{title}\n{text}"

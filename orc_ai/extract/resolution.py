@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 
@@ -137,60 +136,86 @@ def resolve_entities(
         "chunk_ids": pl.List(pl.String),
         "doc_count": pl.Int64,
     }
-    entities = pl.DataFrame(rows, schema=entity_schema).sort("entity_id")
+    entities = pl.DataFrame({k: [r[k] for r in rows] for k in entity_schema}, schema=entity_schema).sort("entity_id")
     return entities, _aggregate_relations(results, canonical_of, entities)
 
 
 def _aggregate_relations(
     results: dict[str, ChunkExtraction], canonical_of: dict[str, str], entities: pl.DataFrame
 ) -> pl.DataFrame:
-    edges: dict[tuple[str, str, str], dict] = {}
+    columns: dict[str, list] = {
+        "chunk_id": [],
+        "source_id": [],
+        "target_id": [],
+        "type": [],
+        "strength": [],
+        "description": [],
+    }
     for chunk_id, result in results.items():
         for rel in result.relations:
-            src, tgt = canonical_of[name_key(rel.source)], canonical_of[name_key(rel.target)]
-            if src == tgt:
-                continue
-            if rel.type == CO_OCCURS and tgt < src:  # undirected
-                src, tgt = tgt, src
-            edge = edges.setdefault(
-                (src, tgt, rel.type), {"count": 0, "strength": 0.0, "chunks": set(), "descriptions": set()}
-            )
-            edge["count"] += 1
-            edge["strength"] += rel.strength
-            edge["chunks"].add(chunk_id)
-            if rel.description:
-                edge["descriptions"].add(rel.description)
+            columns["chunk_id"].append(chunk_id)
+            columns["source_id"].append(canonical_of[name_key(rel.source)])
+            columns["target_id"].append(canonical_of[name_key(rel.target)])
+            columns["type"].append(rel.type)
+            columns["strength"].append(rel.strength)
+            columns["description"].append(rel.description)
+    flat = pl.DataFrame(
+        columns,
+        schema={
+            "chunk_id": pl.String,
+            "source_id": pl.String,
+            "target_id": pl.String,
+            "type": pl.String,
+            "strength": pl.Float64,
+            "description": pl.String,
+        },
+    )
+    undirected = pl.col("type") == CO_OCCURS
+    flat = flat.filter(pl.col("source_id") != pl.col("target_id")).with_columns(
+        pl.when(undirected).then(pl.min_horizontal("source_id", "target_id")).otherwise("source_id").alias("s"),
+        pl.when(undirected).then(pl.max_horizontal("source_id", "target_id")).otherwise("target_id").alias("t"),
+    )
+    edges = flat.group_by(pl.col("s").alias("source_id"), pl.col("t").alias("target_id"), "type").agg(
+        pl.len().alias("cooccurrences"),
+        (pl.col("strength").sum() / pl.len()).alias("strength"),
+        pl.col("chunk_id").unique().sort().alias("evidence_chunk_ids"),
+        pl.col("description")
+        .filter(pl.col("description") != "")
+        .unique()
+        .sort()
+        .head(5)
+        .str.join(" ")
+        .alias("description"),
+    )
     # GraphRAG fast-mode weighting: edge probability times its pointwise mutual information
-    mentions = dict(entities.select("entity_id", "mention_count").iter_rows())
-    total_mentions = sum(mentions.values()) or 1
-    total_edges = sum(e["count"] for e in edges.values()) or 1
-    rows = []
-    for (src, tgt, type_), e in edges.items():
-        p_edge = e["count"] / total_edges
-        p_src, p_tgt = mentions[src] / total_mentions, mentions[tgt] / total_mentions
-        pmi = math.log2(p_edge / (p_src * p_tgt))
-        rows.append(
-            {
-                "relation_id": stable_hash("relation", src, tgt, type_),
-                "source_id": src,
-                "target_id": tgt,
-                "type": type_,
-                "description": " ".join(sorted(e["descriptions"])[:5]),
-                "cooccurrences": e["count"],
-                "weight": p_edge * pmi,
-                "strength": e["strength"] / e["count"],
-                "evidence_chunk_ids": sorted(e["chunks"]),
-            }
+    mentions = entities.select("entity_id", "mention_count")
+    total_mentions = max(int(mentions["mention_count"].sum() or 0), 1)
+    total_edges = max(int(edges["cooccurrences"].sum() or 0), 1)
+    p_edge = pl.col("cooccurrences") / total_edges
+    edges = (
+        edges.join(mentions.rename({"entity_id": "source_id", "mention_count": "m_s"}), on="source_id")
+        .join(mentions.rename({"entity_id": "target_id", "mention_count": "m_t"}), on="target_id")
+        .with_columns(
+            (p_edge * (p_edge / ((pl.col("m_s") / total_mentions) * (pl.col("m_t") / total_mentions))).log(2)).alias(
+                "weight"
+            )
         )
-    schema = {
-        "relation_id": pl.String,
-        "source_id": pl.String,
-        "target_id": pl.String,
-        "type": pl.String,
-        "description": pl.String,
-        "cooccurrences": pl.Int64,
-        "weight": pl.Float64,
-        "strength": pl.Float64,
-        "evidence_chunk_ids": pl.List(pl.String),
-    }
-    return pl.DataFrame(rows, schema=schema).sort("relation_id")
+    )
+    relation_ids = [
+        stable_hash("relation", s, t, ty) for s, t, ty in edges.select("source_id", "target_id", "type").iter_rows()
+    ]
+    return (
+        edges.with_columns(pl.Series("relation_id", relation_ids, dtype=pl.String))
+        .select(
+            "relation_id",
+            "source_id",
+            "target_id",
+            "type",
+            "description",
+            pl.col("cooccurrences").cast(pl.Int64),
+            "weight",
+            "strength",
+            "evidence_chunk_ids",
+        )
+        .sort("relation_id")
+    )

@@ -51,7 +51,7 @@ def _leiden(graph: ig.Graph, seed: int, resolution: float) -> list[int]:
         weights="weight",
         resolution_parameter=resolution,
         seed=seed,
-        n_iterations=-1,
+        n_iterations=2,
     )
     return list(partition.membership)
 

@@ -79,11 +79,19 @@ class EmbeddedGraphStore:
         return documents.height
 
     def _upsert_with_vectors(self, kind: VectorKind, rows: pl.DataFrame) -> int:
-        table = _KIND_TABLE[kind]
+        table, key = _KIND_TABLE[kind], _TABLE_IDS[_KIND_TABLE[kind]]
+        index = self._index(kind, rows.schema["vector"].size) if rows.height else None
+        changed = rows
+        current = self._read(table)
+        if current is not None and current.height and rows.height and len(index) == current.height:
+            # re-index only new ids and changed vectors: an HNSW insert is the expensive part of a re-run
+            existing = rows.select(key, "vector").join(current.select(key, pl.col("vector").alias("old")), on=key)
+            same = (existing["vector"].to_numpy() == existing["old"].to_numpy()).all(axis=1)
+            unchanged = existing.filter(pl.Series(same))[key]
+            changed = rows.filter(~pl.col(key).is_in(unchanged.implode()))
         self._upsert(table, rows)
-        if rows.height:
-            index = self._index(kind, rows.schema["vector"].size)
-            index.upsert(rows[_TABLE_IDS[table]].to_list(), rows["vector"].to_numpy())
+        if changed.height:
+            index.upsert(changed[key].to_list(), changed["vector"].to_numpy())
             index.save()
         return rows.height
 

@@ -28,18 +28,54 @@ _ANSWER_SCHEMA = {
 }
 
 
-def _context(members: list[str], entities: dict[str, dict], relations: pl.DataFrame, chunk_text: dict[str, str]):
-    member_set = set(members)
-    inner = relations.filter(pl.col("source_id").is_in(members) & pl.col("target_id").is_in(members))
-    degree: dict[str, float] = dict.fromkeys(members, 0.0)
-    for src, tgt, weight in inner.select("source_id", "target_id", "weight").iter_rows():
-        degree[src] += max(weight, 0.0) + 1e-6
-        degree[tgt] += max(weight, 0.0) + 1e-6
-    ranked = sorted(member_set, key=lambda e: (-degree[e], -entities[e]["mention_count"], entities[e]["name"]))
-    evidence = sorted({c for ids in inner["evidence_chunk_ids"].to_list() for c in ids})
-    if not evidence:
-        evidence = sorted({c for e in members for c in entities[e]["chunk_ids"]})
-    return ranked, [chunk_text[c] for c in evidence[:50] if c in chunk_text]
+def _community_contexts(
+    communities: pl.DataFrame, entities: pl.DataFrame, relations: pl.DataFrame, max_evidence: int = 30
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per community: member ids ranked by weighted degree inside the community, and evidence chunk ids
+    (of relations inside the community, else of the members' mentions). One set of joins for all communities."""
+    members = communities.select("community_id", pl.col("entity_ids").alias("entity_id")).explode("entity_id")
+    inner = (
+        relations.select("source_id", "target_id", pl.col("weight").clip(lower_bound=0) + 1e-6, "evidence_chunk_ids")
+        .join(members.rename({"entity_id": "source_id"}), on="source_id")
+        .join(members.rename({"entity_id": "target_id", "community_id": "target_community"}), on="target_id")
+        .filter(pl.col("community_id") == pl.col("target_community"))
+    )
+    degree = (
+        pl.concat(
+            [
+                inner.select("community_id", pl.col("source_id").alias("entity_id"), "weight"),
+                inner.select("community_id", pl.col("target_id").alias("entity_id"), "weight"),
+            ]
+        )
+        .group_by("community_id", "entity_id")
+        .agg(pl.col("weight").sum().alias("degree"))
+    )
+    ranked = (
+        members.join(degree, on=["community_id", "entity_id"], how="left")
+        .join(entities.select("entity_id", "name", "mention_count"), on="entity_id")
+        .with_columns(pl.col("degree").fill_null(0.0))
+        .sort(["community_id", "degree", "mention_count", "name"], descending=[False, True, True, False])
+        .group_by("community_id", maintain_order=True)
+        .agg("entity_id")
+    )
+    evidence = (
+        inner.select("community_id", pl.col("evidence_chunk_ids").alias("chunk_id"))
+        .explode("chunk_id")
+        .unique()
+        .sort("community_id", "chunk_id")
+        .group_by("community_id", maintain_order=True)
+        .agg(pl.col("chunk_id").head(max_evidence))
+    )
+    mentioned = (
+        members.join(entities.select("entity_id", pl.col("chunk_ids").alias("chunk_id")), on="entity_id")
+        .explode("chunk_id")
+        .unique(["community_id", "chunk_id"])
+        .sort("community_id", "chunk_id")
+        .group_by("community_id", maintain_order=True)
+        .agg(pl.col("chunk_id").head(max_evidence).alias("mentioned"))
+    )
+    table = ranked.join(evidence, on="community_id", how="left").join(mentioned, on="community_id", how="left")
+    return {cid: (ids, ev if ev else (mention or [])) for cid, ids, ev, mention in table.iter_rows()}
 
 
 def extractive_report(ranked_names: list[str], texts: list[str], max_sentences: int = 3) -> CommunityReport:
@@ -92,18 +128,20 @@ def summarise_communities(
     llm_model: str | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """Add ``title``, ``summary`` and ``summary_source`` columns; returns the table and rejected LLM answers."""
-    entity_rows = {row["entity_id"]: row for row in entities.iter_rows(named=True)}
+    names = dict(entities.select("entity_id", "name").iter_rows())
     chunk_text = dict(chunks.select("chunk_id", "text").iter_rows())
+    contexts = _community_contexts(communities, entities, relations)
     titles, summaries, sources, rejected = [], [], [], 0
-    for members in communities["entity_ids"].to_list():
-        ranked, texts = _context(members, entity_rows, relations, chunk_text)
-        names = [entity_rows[e]["name"] for e in ranked]
+    for community_id in communities["community_id"].to_list():
+        ranked_ids, evidence = contexts[community_id]
+        ranked = [names[e] for e in ranked_ids]
+        texts = [chunk_text[c] for c in evidence if c in chunk_text]
         report, source = None, "extractive"
         if llm_client is not None and llm_model:
-            report = llm_report(llm_client, llm_model, names, texts)
+            report = llm_report(llm_client, llm_model, ranked, texts)
             rejected += report is None
             source = "llm" if report is not None else "extractive"
-        report = report or extractive_report(names, texts)
+        report = report or extractive_report(ranked, texts)
         titles.append(report.title)
         summaries.append(report.summary)
         sources.append(source)
