@@ -30,7 +30,14 @@ def build_resources() -> dict[str, object]:
     return {
         "io_manager": TableIOManager(base_dir=str(settings.asset_dir(home))),
         "state": LocalStateResource(home=str(home)),
-        "graph_store": GraphStoreResource(path=str(settings.graph_dir(home))),
+        "graph_store": GraphStoreResource(
+            backend=os.environ.get("ORC_AI_GRAPH_BACKEND", "embedded"),
+            path=str(settings.graph_dir(home)),
+            neo4j_uri=_env_or("ORC_AI_NEO4J_URI"),
+            neo4j_user=_env_or("ORC_AI_NEO4J_USER"),
+            neo4j_password=_env_or("ORC_AI_NEO4J_PASSWORD"),
+            neo4j_database=_env_or("ORC_AI_NEO4J_DATABASE"),
+        ),
         "embedder": EmbedderResource(
             provider=os.environ.get("ORC_AI_EMBEDDINGS_PROVIDER", "local"),
             base_url=_env_or("ORC_AI_EMBEDDINGS_BASE_URL"),

@@ -60,6 +60,63 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> str:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+class Neo4jServer:
+    """A scripts/neo4j-server process: start, kill (as a crash would) and restart on the same data."""
+
+    def __init__(self, data_dir: Path, log_path: Path):
+        self.data_dir, self.log_path = data_dir, log_path
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 240) -> None:
+        with open(self.log_path, "a") as marker:
+            marker.write("STARTING\n")
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([str(REPO / "scripts/neo4j-server"), str(self.port), str(self.data_dir)],
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while "NEO4J READY" not in self.log_path.read_text(errors="replace").split("STARTING")[-1]:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"neo4j did not start:\n{self.log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.5)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no clean shutdown."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_neo4j(tmp_path_factory: pytest.TempPathFactory, name: str) -> Neo4jServer:
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        require_or_skip("java and mvn are needed for the Neo4j test server")
+    root = tmp_path_factory.mktemp(name)
+    server = Neo4jServer(root / "data", root / "server.log")
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Neo4jServer:
+    """One Neo4j 5.26 server for the test session (scripts/neo4j-server)."""
+    server = start_neo4j(tmp_path_factory, "neo4j")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def orc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh ORC_AI_HOME for one test."""

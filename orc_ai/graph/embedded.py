@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +135,30 @@ class EmbeddedGraphStore:
     def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]:
         index = self._index(kind)
         return index.search(vector, k) if index is not None else []
+
+    def fulltext_search(self, kind: VectorKind, query: str, k: int = 10) -> list[SearchHit]:
+        """Rank chunks (text) or entities (name, aliases, description) by how many query words they contain."""
+        table = self._read(_KIND_TABLE[kind])
+        words = sorted({w for w in re.findall(r"\w+", query.casefold()) if len(w) > 1})
+        if table is None or not words:
+            return []
+        key = _TABLE_IDS[_KIND_TABLE[kind]]
+        if kind == "chunk":
+            text = pl.col("text")
+        else:
+            text = pl.concat_str(["name", pl.col("aliases").list.join(" "), "description"], separator=" ")
+        scored = (
+            table.select(key, text.str.to_lowercase().alias("t"))
+            .with_columns(
+                pl.sum_horizontal(
+                    [pl.col("t").str.contains(rf"\b{re.escape(w)}\b").cast(pl.Int32) for w in words]
+                ).alias("score")
+            )
+            .filter(pl.col("score") > 0)
+            .sort(["score", key], descending=[True, False])
+            .head(k)
+        )
+        return [SearchHit(id=i, score=float(s)) for i, s in scored.select(key, "score").iter_rows()]
 
     def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood:
         relations = self._read("relations")

@@ -1,20 +1,49 @@
-"""The graph database: the embedded file store by default (Neo4j joins on the same interface)."""
+"""The graph database: the embedded file store by default, Neo4j 5 in production (same GraphStore interface)."""
 
 from pathlib import Path
 from typing import Literal
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from orc_ai.errors import ConfigError
 from orc_ai.graph.embedded import EmbeddedGraphStore
+from orc_ai.graph.neo4j_store import Neo4jGraphStore
 from orc_ai.graph.store import GraphStore
 
 
 class GraphStoreResource(dg.ConfigurableResource):
-    """Selects and opens the GraphStore."""
+    """Selects and opens the GraphStore; a Neo4j driver is opened per run and closed after it."""
 
-    backend: Literal["embedded"] = Field(default="embedded", description="Graph store backend.")
-    path: str = Field(description="Folder of the embedded store.")  # type: ignore[assignment]
+    backend: Literal["embedded", "neo4j"] = Field(default="embedded", description="'embedded' files or 'neo4j'.")
+    path: str = Field(description="Folder of the embedded store.")
+    neo4j_uri: str | None = Field(default=None, description="Bolt URI, e.g. neo4j://host:7687 (backend=neo4j).")
+    neo4j_user: str | None = Field(default=None, description="Neo4j user; unset when auth is off.")
+    neo4j_password: str | None = Field(default=None, description="Neo4j password; pass dg.EnvVar, never a literal.")
+    neo4j_database: str | None = Field(default=None, description="Database name; default the server's default.")
+    batch_size: int = Field(default=1000, description="Rows per write transaction (UNWIND batch).")
+
+    _store: GraphStore | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.backend == "neo4j":
+            if not self.neo4j_uri:
+                raise ConfigError("graph_store backend 'neo4j' needs neo4j_uri (set ORC_AI_NEO4J_URI)")
+            self._store = Neo4jGraphStore.connect(
+                self.neo4j_uri,
+                self.neo4j_user,
+                self.neo4j_password,
+                database=self.neo4j_database,
+                batch_size=self.batch_size,
+            )
+        else:
+            self._store = EmbeddedGraphStore(Path(self.path))
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if isinstance(self._store, Neo4jGraphStore):
+            self._store.close()
 
     def get_store(self) -> GraphStore:
-        return EmbeddedGraphStore(Path(self.path))
+        if self._store is None:  # used outside a run (e.g. a script): open on first use
+            self.setup_for_execution(dg.build_init_resource_context())
+        return self._store

@@ -1,0 +1,132 @@
+"""Write throughput into Neo4j 5.26: ORC AI's batched writer vs a per-row MERGE loop vs neo4j-graphrag's Neo4jWriter.
+
+The graph is the chain's output on the 2Wiki corpus (entities + relations, >= 100k relationships), read from the
+parquet tables of a finished run (benchmarks/pipeline_2wiki.py --out DIR leaves them in DIR/home_full/assets).
+Each writer gets an empty database; rate = (nodes + relationships) / second.
+
+Setup (a small venv: the benchmark does not need torch):
+  uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j polars numpy pydantic \\
+      usearch neo4j-graphrag==1.22.0 && uv pip install -p .cache/venvs/neo4j-bench --no-deps -e .
+Run:
+  scripts/neo4j-server 7687 /tmp/neo4j-bench &   # wait for NEO4J READY
+  .cache/venvs/neo4j-bench/bin/python benchmarks/neo4j_writer.py --assets DIR/home_full/assets --uri bolt://127.0.0.1:7687
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import polars as pl
+from neo4j import GraphDatabase
+
+from orc_ai.graph.neo4j_store import Neo4jGraphStore
+
+NAIVE_SAMPLE = 3000  # rows per kind for the per-row loop (the full graph would take hours)
+
+
+def wipe(driver) -> None:
+    with driver.session() as session:
+        while session.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n").single()["n"]:
+            pass
+        for record in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").data():
+            session.run(f"DROP INDEX `{record['name']}` IF EXISTS").consume()
+        for record in session.run("SHOW CONSTRAINTS YIELD name RETURN name").data():
+            session.run(f"DROP CONSTRAINT `{record['name']}` IF EXISTS").consume()
+
+
+def count(driver) -> tuple[int, int]:
+    with driver.session() as session:
+        nodes = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+        rels = session.run("MATCH ()-[r]->() RETURN count(r) AS n").single()["n"]
+    return nodes, rels
+
+
+def ours(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: int) -> float:
+    store = Neo4jGraphStore(driver, batch_size=batch_size)
+    store.ensure_schema()
+    start = time.perf_counter()
+    store.upsert_entities(entities)
+    store.upsert_relations(relations)
+    return time.perf_counter() - start
+
+
+def naive(driver, entities: pl.DataFrame, relations: pl.DataFrame) -> float:
+    """One auto-commit MERGE per row, what a first implementation often looks like."""
+    with driver.session() as session:
+        session.run("CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE").consume()
+        start = time.perf_counter()
+        for row in entities.iter_rows(named=True):
+            session.run("MERGE (e:Entity {entity_id: $id}) SET e.name = $name, e.type = $type",
+                        id=row["entity_id"], name=row["name"], type=row["type"]).consume()
+        for row in relations.iter_rows(named=True):
+            session.run("MATCH (s:Entity {entity_id: $s}), (t:Entity {entity_id: $t}) "
+                        "MERGE (s)-[r:CO_OCCURS {relation_id: $id}]->(t) SET r.weight = $w",
+                        s=row["source_id"], t=row["target_id"], id=row["relation_id"], w=row["weight"]).consume()
+        return time.perf_counter() - start
+
+
+def graphrag(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: int) -> float:
+    from neo4j_graphrag.components.kg_writer import Neo4jWriter
+    from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
+
+    nodes = [Neo4jNode(id=r["entity_id"], label=r["type"], properties={"name": r["name"]},
+                       embedding_properties={"embedding": r["vector"]})
+             for r in entities.with_columns(pl.col("vector").arr.to_list()).iter_rows(named=True)]
+    rels = [Neo4jRelationship(start_node_id=r["source_id"], end_node_id=r["target_id"], type=r["type"],
+                              properties={"relation_id": r["relation_id"], "weight": r["weight"]})
+            for r in relations.iter_rows(named=True)]
+    writer = Neo4jWriter(driver, batch_size=batch_size)
+    start = time.perf_counter()
+    asyncio.run(writer.run(Neo4jGraph(nodes=nodes, relationships=rels)))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assets", type=Path, required=True)
+    parser.add_argument("--uri", default="bolt://127.0.0.1:7687")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[500, 1000, 5000, 20000])
+    args = parser.parse_args()
+    entities = pl.read_parquet(args.assets / "entities.parquet")
+    relations = pl.read_parquet(args.assets / "relations.parquet")
+    vectors = pl.read_parquet(args.assets / "embeddings.parquet").filter(pl.col("kind") == "entity")
+    entities = entities.join(vectors.select(pl.col("id").alias("entity_id"), "vector"), on="entity_id")
+    driver = GraphDatabase.driver(args.uri, auth=None)
+    results: dict = {"entities": entities.height, "relations": relations.height}
+
+    for size in args.batch_sizes:
+        wipe(driver)
+        seconds = ours(driver, entities, relations, size)
+        nodes, rels = count(driver)
+        results[f"orc_ai_batch_{size}"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
+                                           "per_s": round((nodes + rels) / seconds)}
+    wipe(driver)
+    sample_e, sample_r = entities.head(NAIVE_SAMPLE), relations.filter(
+        pl.col("source_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())
+        & pl.col("target_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())).head(NAIVE_SAMPLE)
+    seconds = naive(driver, sample_e, sample_r)
+    nodes, rels = count(driver)
+    results["naive_per_row_sample"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
+                                       "per_s": round((nodes + rels) / seconds)}
+    wipe(driver)
+    try:
+        seconds = graphrag(driver, entities, relations, 1000)
+        nodes, rels = count(driver)
+        results["neo4j_graphrag_writer_1000"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
+                                                 "per_s": round((nodes + rels) / seconds)}
+    except ImportError as exc:
+        results["neo4j_graphrag_writer_1000"] = f"not installed: {exc}"
+    best = max(v["per_s"] for k, v in results.items() if k.startswith("orc_ai_batch"))
+    results["speedup_vs_naive"] = round(best / results["naive_per_row_sample"]["per_s"], 1)
+    if isinstance(results["neo4j_graphrag_writer_1000"], dict):
+        results["speedup_vs_graphrag"] = round(best / results["neo4j_graphrag_writer_1000"]["per_s"], 2)
+    print(json.dumps(results, indent=2))
+    driver.close()
+
+
+if __name__ == "__main__":
+    main()

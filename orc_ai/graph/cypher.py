@@ -1,0 +1,178 @@
+"""Every Cypher statement of the Neo4j store, named and parameterised.
+
+Values always travel as parameters. Only labels, relationship types, index names and the vector dimension are
+put into query text, and only after ``validate_graph_name`` / ``int()`` (Cypher cannot parameterise them).
+"""
+
+from __future__ import annotations
+
+from orc_ai.graph.store import validate_graph_name
+
+CONSTRAINTS = [
+    "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.doc_id IS UNIQUE",
+    "CREATE CONSTRAINT chunk_id IF NOT EXISTS FOR (n:Chunk) REQUIRE n.chunk_id IS UNIQUE",
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE",
+    "CREATE CONSTRAINT community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.community_id IS UNIQUE",
+    "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases_text, n.description]",
+    "CREATE FULLTEXT INDEX chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text]",
+]
+VECTOR_INDEXES = {"chunk": ("chunk_embedding", "Chunk"), "entity": ("entity_embedding", "Entity")}
+FULLTEXT_INDEXES = {"chunk": ("chunk_text", "chunk_id"), "entity": ("entity_text", "entity_id")}
+
+
+def create_vector_index(kind: str, dimension: int) -> str:
+    name, label = VECTOR_INDEXES[kind]
+    return (
+        f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{label}) ON n.embedding "
+        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, `vector.similarity_function`: 'cosine'}}}}"
+    )
+
+
+UPSERT_DOCUMENTS = """
+UNWIND $rows AS row
+MERGE (d:Document {doc_id: row.doc_id})
+SET d.name = row.name, d.title = row.title, d.source_path = row.source_path, d.format = row.format,
+    d.content_hash = row.content_hash
+"""
+
+UPSERT_CHUNKS = """
+UNWIND $rows AS row
+MERGE (c:Chunk {chunk_id: row.chunk_id})
+SET c.doc_id = row.doc_id, c.chunk_index = row.chunk_index, c.text = row.text, c.start_char = row.start_char,
+    c.end_char = row.end_char, c.n_tokens = row.n_tokens
+WITH c, row
+CALL db.create.setNodeVectorProperty(c, 'embedding', row.vector)
+WITH c, row
+MATCH (d:Document {doc_id: row.doc_id})
+MERGE (d)-[:HAS_CHUNK]->(c)
+"""
+
+LINK_NEXT_CHUNKS = """
+UNWIND $rows AS row
+MATCH (a:Chunk {chunk_id: row.source}), (b:Chunk {chunk_id: row.target})
+MERGE (a)-[:NEXT_CHUNK]->(b)
+"""
+
+
+def upsert_entities(type_label: str) -> str:
+    """Entities of one type: the :Entity label plus the validated type label."""
+    label = validate_graph_name(type_label)
+    return f"""
+UNWIND $rows AS row
+MERGE (e:Entity {{entity_id: row.entity_id}})
+SET e:{label}, e.name = row.name, e.type = row.type, e.aliases = row.aliases, e.aliases_text = row.aliases_text,
+    e.description = row.description, e.mention_count = row.mention_count, e.doc_count = row.doc_count
+WITH e, row
+CALL db.create.setNodeVectorProperty(e, 'embedding', row.vector)
+RETURN count(e) AS n
+"""
+
+
+def remove_stale_type_label(type_label: str) -> str:
+    """Drop a type label from entities whose ``type`` changed since an earlier load."""
+    label = validate_graph_name(type_label)
+    return f"MATCH (e:Entity:{label}) WHERE e.type <> $type REMOVE e:{label} RETURN count(e) AS n"
+
+
+LINK_MENTIONS = """
+UNWIND $rows AS row
+MATCH (c:Chunk {chunk_id: row.chunk_id}), (e:Entity {entity_id: row.entity_id})
+MERGE (c)-[:MENTIONS]->(e)
+"""
+
+
+def upsert_relations(rel_type: str) -> str:
+    """Relations of one type between entities; the type is validated before it becomes query text."""
+    type_ = validate_graph_name(rel_type)
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Entity {{entity_id: row.source_id}}), (t:Entity {{entity_id: row.target_id}})
+MERGE (s)-[r:{type_} {{relation_id: row.relation_id}}]->(t)
+SET r.description = row.description, r.cooccurrences = row.cooccurrences, r.weight = row.weight,
+    r.strength = row.strength, r.evidence_chunk_ids = row.evidence_chunk_ids
+"""
+
+
+ALL_IDS = {
+    "documents": "MATCH (n:Document) RETURN n.doc_id AS id",
+    "chunks": "MATCH (n:Chunk) RETURN n.chunk_id AS id",
+    "entities": "MATCH (n:Entity) RETURN n.entity_id AS id",
+    "relations": "MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL "
+    "RETURN r.relation_id AS id, s.entity_id AS source_id, t.entity_id AS target_id",
+}
+DELETE_BY_ID = {
+    "documents": "UNWIND $rows AS row MATCH (n:Document {doc_id: row.id}) DETACH DELETE n",
+    "chunks": "UNWIND $rows AS row MATCH (n:Chunk {chunk_id: row.id}) DETACH DELETE n",
+    "entities": "UNWIND $rows AS row MATCH (n:Entity {entity_id: row.id}) DETACH DELETE n",
+    "relations": "UNWIND $rows AS row MATCH (:Entity {entity_id: row.source_id})-[r {relation_id: row.id}]->"
+    "(:Entity {entity_id: row.target_id}) DELETE r",
+}
+
+DELETE_COMMUNITIES = "MATCH (c:Community) WITH c LIMIT $batch DETACH DELETE c RETURN count(*) AS n"
+CREATE_COMMUNITIES = """
+UNWIND $rows AS row
+CREATE (c:Community {community_id: row.community_id})
+SET c.level = row.level, c.size = row.size, c.title = row.title, c.summary = row.summary,
+    c.parent_id = row.parent_id, c.summary_source = row.summary_source
+WITH c, row
+UNWIND row.entity_ids AS entity_id
+MATCH (e:Entity {entity_id: entity_id})
+MERGE (e)-[:IN_COMMUNITY]->(c)
+"""
+LINK_COMMUNITY_PARENTS = """
+MATCH (child:Community) WHERE child.parent_id IS NOT NULL
+MATCH (parent:Community {community_id: child.parent_id})
+MERGE (child)-[:PARENT]->(parent)
+"""
+
+VECTOR_SEARCH = """
+CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score
+RETURN coalesce(node.chunk_id, node.entity_id) AS id, score
+"""
+FULLTEXT_SEARCH = """
+CALL db.index.fulltext.queryNodes($index, $query, {limit: $k}) YIELD node, score
+RETURN coalesce(node.chunk_id, node.entity_id) AS id, score
+"""
+NEIGHBOURS = """
+MATCH (e:Entity)-[r]-(n:Entity) WHERE e.entity_id IN $ids AND r.relation_id IS NOT NULL
+RETURN DISTINCT n.entity_id AS id
+"""
+RELATIONS_AMONG = """
+MATCH (s:Entity)-[r]->(t:Entity)
+WHERE s.entity_id IN $ids AND t.entity_id IN $ids AND r.relation_id IS NOT NULL
+RETURN r.relation_id AS relation_id, s.entity_id AS source_id, t.entity_id AS target_id, type(r) AS type,
+       r.weight AS weight, r.evidence_chunk_ids AS evidence_chunk_ids
+ORDER BY weight DESC, relation_id
+LIMIT $limit
+"""
+COMMUNITIES_OF = """
+MATCH (:Entity {entity_id: $id})-[:IN_COMMUNITY]->(c:Community)
+RETURN c.community_id AS community_id, c.level AS level, c.parent_id AS parent_id, c.size AS size,
+       c.title AS title, c.summary AS summary, c.summary_source AS summary_source
+ORDER BY c.level, c.community_id
+"""
+ENTITY_EDGES = """
+MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL
+RETURN s.entity_id AS source_id, t.entity_id AS target_id, r.weight AS weight
+"""
+STATS = """
+CALL () {
+  MATCH (n:Document) RETURN count(n) AS documents
+} CALL () {
+  MATCH (n:Chunk) RETURN count(n) AS chunks
+} CALL () {
+  MATCH (n:Entity) RETURN count(n) AS entities
+} CALL () {
+  MATCH (n:Community) RETURN count(n) AS communities
+} CALL () {
+  MATCH (:Entity)-[r]->(:Entity) WHERE r.relation_id IS NOT NULL RETURN count(r) AS relations
+} CALL () {
+  MATCH (:Chunk)-[r:MENTIONS]->(:Entity) RETURN count(r) AS mentions
+} CALL () {
+  MATCH (:Chunk)-[r:NEXT_CHUNK]->(:Chunk) RETURN count(r) AS next_chunk
+} CALL () {
+  MATCH (:Entity)-[r:IN_COMMUNITY]->(:Community) RETURN count(r) AS in_community
+}
+RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community
+"""
+ENTITY_TYPE_LABELS = "CALL db.labels() YIELD label RETURN label"

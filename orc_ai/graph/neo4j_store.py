@@ -1,0 +1,203 @@
+"""GraphStore on Neo4j 5 through the official driver: batched UNWIND/MERGE writes, one transaction per batch.
+
+Managed transactions (``execute_write``) retry transient failures (leader switches, deadlocks, a server that is
+briefly unavailable) with backoff; a batch is either written whole or not at all, and every write is an
+idempotent MERGE, so re-running a failed load converges.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+from neo4j import Driver, GraphDatabase, Query
+from neo4j.exceptions import Neo4jError
+
+from orc_ai.errors import GraphStoreError
+from orc_ai.graph import cypher
+from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.store import VectorKind, validate_graph_name
+
+log = logging.getLogger(__name__)
+_CORE_LABELS = {"Document", "Chunk", "Entity", "Community"}
+
+
+def _batches(rows: Sequence[dict], size: int) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield list(rows[start : start + size])
+
+
+def _rows(frame: pl.DataFrame) -> list[dict]:
+    """Plain Python rows; vectors become lists of floats."""
+    if "vector" in frame.columns:
+        frame = frame.with_columns(pl.col("vector").arr.to_list())
+    return frame.to_dicts()
+
+
+class Neo4jGraphStore:
+    """The production graph store; same interface and result shapes as ``EmbeddedGraphStore``."""
+
+    def __init__(
+        self, driver: Driver, database: str | None = None, batch_size: int = 1000, max_retry_seconds: float = 60.0
+    ):
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.max_retry_seconds = max_retry_seconds
+
+    @classmethod
+    def connect(cls, uri: str, user: str | None = None, password: str | None = None, **kwargs: Any) -> Neo4jGraphStore:
+        """Driver for ``uri`` (auth only when a user is given); verifies connectivity."""
+        auth = (user, password or "") if user else None
+        driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=kwargs.pop("max_retry_seconds", 60.0))
+        try:
+            driver.verify_connectivity()
+        except Exception as exc:  # the driver raises several unrelated types for a dead endpoint
+            driver.close()
+            raise GraphStoreError(f"cannot reach Neo4j at {uri}: {exc}") from exc
+        return cls(driver, **kwargs)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    def _write(self, query: str, rows: Sequence[dict], size: int | None = None) -> int:
+        """Run ``query`` over ``rows`` in batches, one managed (retried) transaction per batch."""
+        size = size or self.batch_size
+        written = 0
+        for batch in _batches(rows, size):
+
+            def work(tx, batch=batch):
+                tx.run(Query(query), rows=batch).consume()
+
+            try:
+                with self.driver.session(database=self.database) as session:
+                    session.execute_write(work)
+            except Neo4jError as exc:
+                raise GraphStoreError(f"Neo4j rejected a batch of {len(batch)} rows: {exc}") from exc
+            written += len(batch)
+        return written
+
+    def _read(self, query: str, **params: Any) -> list[dict]:
+        with self.driver.session(database=self.database) as session:
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(Query(query), **params)])
+
+    def _run(self, query: str, **params: Any) -> list[dict]:
+        """One write transaction (retried on transient errors); returns the result rows."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: [r.data() for r in tx.run(Query(query), **params)])
+
+    # -- schema ------------------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Uniqueness constraints and full-text indexes, idempotently; vector indexes follow the data's dimension."""
+        for statement in cypher.CONSTRAINTS:
+            self._run(statement)
+
+    def _ensure_vector_index(self, kind: VectorKind, dimension: int) -> None:
+        self._run(cypher.create_vector_index(kind, dimension))
+
+    # -- writes ------------------------------------------------------------------------------------------
+    def upsert_documents(self, documents: pl.DataFrame) -> int:
+        return self._write(cypher.UPSERT_DOCUMENTS, _rows(documents))
+
+    def upsert_chunks(self, chunks: pl.DataFrame) -> int:
+        if chunks.height:
+            self._ensure_vector_index("chunk", chunks.schema["vector"].size)
+        written = self._write(cypher.UPSERT_CHUNKS, _rows(chunks))
+        ordered = chunks.select("doc_id", "chunk_index", "chunk_id").sort("doc_id", "chunk_index")
+        pairs = ordered.with_columns(pl.col("chunk_id").shift(-1).over("doc_id").alias("target")).drop_nulls("target")
+        self._write(cypher.LINK_NEXT_CHUNKS, pairs.select(pl.col("chunk_id").alias("source"), "target").to_dicts())
+        return written
+
+    def upsert_entities(self, entities: pl.DataFrame) -> int:
+        types = sorted(entities["type"].unique().to_list())
+        for type_ in types:
+            validate_graph_name(type_)
+        if entities.height:
+            self._ensure_vector_index("entity", entities.schema["vector"].size)
+        written = 0
+        frame = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
+        for type_ in types:
+            rows = _rows(frame.filter(pl.col("type") == type_).drop("chunk_ids"))
+            written += self._write(cypher.upsert_entities(type_), rows)
+        for (label,) in [(r["label"],) for r in self._read(cypher.ENTITY_TYPE_LABELS)]:
+            if label not in _CORE_LABELS:
+                self._run(cypher.remove_stale_type_label(label), type=label)
+        mentions = entities.select(pl.col("chunk_ids").alias("chunk_id"), "entity_id").explode("chunk_id")
+        self._write(cypher.LINK_MENTIONS, mentions.to_dicts(), size=self.batch_size * 5)
+        return written
+
+    def upsert_relations(self, relations: pl.DataFrame) -> int:
+        written = 0
+        for type_ in sorted(relations["type"].unique().to_list()):
+            query = cypher.upsert_relations(type_)  # validates the type
+            written += self._write(query, _rows(relations.filter(pl.col("type") == type_).drop("type")))
+        return written
+
+    def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
+        removed = {}
+        for table, ids in keep.items():
+            stale = [row for row in self._read(cypher.ALL_IDS[table]) if row["id"] not in ids]
+            removed[table] = self._write(cypher.DELETE_BY_ID[table], stale) if stale else 0
+        return removed
+
+    def write_communities(self, communities: pl.DataFrame) -> int:
+        while self._run(cypher.DELETE_COMMUNITIES, batch=self.batch_size)[0]["n"]:
+            pass
+        columns = ["community_id", "level", "parent_id", "entity_ids", "size", "title", "summary", "summary_source"]
+        present = [c for c in columns if c in communities.columns]
+        written = self._write(
+            cypher.CREATE_COMMUNITIES, communities.select(present).to_dicts(), size=max(1, self.batch_size // 10)
+        )
+        self._run(cypher.LINK_COMMUNITY_PARENTS)
+        return written
+
+    # -- reads -------------------------------------------------------------------------------------------
+    def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]:
+        index = cypher.VECTOR_INDEXES[kind][0]
+        try:
+            rows = self._read(cypher.VECTOR_SEARCH, index=index, k=int(k), vector=[float(x) for x in vector])
+        except Neo4jError as exc:
+            if "no such" in str(exc).lower():  # nothing loaded yet, so no index
+                return []
+            raise GraphStoreError(f"vector search on {index} failed: {exc}") from exc
+        # Neo4j reports cosine similarity as (1 + cos) / 2; return plain cosine like the embedded store
+        return [SearchHit(id=r["id"], score=round(2 * r["score"] - 1, 6)) for r in rows]
+
+    def fulltext_search(self, kind: VectorKind, query: str, k: int = 10) -> list[SearchHit]:
+        """Lucene full-text search over chunk text or entity names/aliases/descriptions."""
+        index = cypher.FULLTEXT_INDEXES[kind][0]
+        rows = self._read(cypher.FULLTEXT_SEARCH, index=index, query=_lucene_escape(query), k=int(k))
+        return [SearchHit(id=r["id"], score=round(r["score"], 6)) for r in rows]
+
+    def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood:
+        seen, frontier = set(entity_ids), set(entity_ids)
+        for _ in range(hops):
+            found = {r["id"] for r in self._read(cypher.NEIGHBOURS, ids=sorted(frontier))}
+            frontier = found - seen
+            seen |= frontier
+            if not frontier or len(seen) >= limit:
+                break
+        rows = self._read(cypher.RELATIONS_AMONG, ids=sorted(seen), limit=int(limit))
+        evidence = sorted({c for r in rows for c in (r["evidence_chunk_ids"] or [])})
+        return Neighbourhood(entity_ids=sorted(seen), relations=rows, evidence_chunk_ids=evidence)
+
+    def communities_of(self, entity_id: str) -> list[dict]:
+        return self._read(cypher.COMMUNITIES_OF, id=entity_id)
+
+    def entity_edges(self) -> pl.DataFrame:
+        rows = self._read(cypher.ENTITY_EDGES)
+        schema = {"source_id": pl.String, "target_id": pl.String, "weight": pl.Float64}
+        return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+    def stats(self) -> GraphStats:
+        return GraphStats(**self._read(cypher.STATS)[0])
+
+
+def _lucene_escape(text: str) -> str:
+    """Treat user text as words, not Lucene syntax."""
+    special = set('+-&|!(){}[]^"~*?:\\/')
+    return "".join(f"\\{ch}" if ch in special else ch for ch in text)
