@@ -20,12 +20,25 @@ VECTOR_INDEXES = {"chunk": ("chunk_embedding", "Chunk"), "entity": ("entity_embe
 FULLTEXT_INDEXES = {"chunk": ("chunk_text", "chunk_id"), "entity": ("entity_text", "entity_id")}
 
 
+# a vector is rewritten only when its hash changed: rewriting an unchanged vector makes the node briefly
+# invisible to the HNSW index, and costs an index update for nothing
 def create_vector_index(kind: str, dimension: int) -> str:
     name, label = VECTOR_INDEXES[kind]
     return (
         f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{label}) ON n.embedding "
-        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, `vector.similarity_function`: 'cosine'}}}}"
+        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, `vector.similarity_function`: 'cosine', "
+        "`vector.quantization.enabled`: false}}"
     )
+
+
+VECTOR_INDEX_DIMENSION = """
+SHOW VECTOR INDEXES YIELD name, options WHERE name = $name
+RETURN options.indexConfig.`vector.dimensions` AS dimension
+"""
+
+
+def drop_index(name: str) -> str:
+    return f"DROP INDEX {validate_graph_name(name)} IF EXISTS"
 
 
 UPSERT_DOCUMENTS = """
@@ -41,7 +54,11 @@ MERGE (c:Chunk {chunk_id: row.chunk_id})
 SET c.doc_id = row.doc_id, c.chunk_index = row.chunk_index, c.text = row.text, c.start_char = row.start_char,
     c.end_char = row.end_char, c.n_tokens = row.n_tokens
 WITH c, row
-CALL db.create.setNodeVectorProperty(c, 'embedding', row.vector)
+CALL (c, row) {
+  WITH c, row WHERE c.vector_hash IS NULL OR c.vector_hash <> row.vector_hash
+  CALL db.create.setNodeVectorProperty(c, 'embedding', row.vector)
+  SET c.vector_hash = row.vector_hash
+}
 WITH c, row
 MATCH (d:Document {doc_id: row.doc_id})
 MERGE (d)-[:HAS_CHUNK]->(c)
@@ -63,7 +80,11 @@ MERGE (e:Entity {{entity_id: row.entity_id}})
 SET e:{label}, e.name = row.name, e.type = row.type, e.aliases = row.aliases, e.aliases_text = row.aliases_text,
     e.description = row.description, e.mention_count = row.mention_count, e.doc_count = row.doc_count
 WITH e, row
-CALL db.create.setNodeVectorProperty(e, 'embedding', row.vector)
+CALL (e, row) {{
+  WITH e, row WHERE e.vector_hash IS NULL OR e.vector_hash <> row.vector_hash
+  CALL db.create.setNodeVectorProperty(e, 'embedding', row.vector)
+  SET e.vector_hash = row.vector_hash
+}}
 RETURN count(e) AS n
 """
 
@@ -130,7 +151,7 @@ CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score
 RETURN coalesce(node.chunk_id, node.entity_id) AS id, score
 """
 FULLTEXT_SEARCH = """
-CALL db.index.fulltext.queryNodes($index, $query, {limit: $k}) YIELD node, score
+CALL db.index.fulltext.queryNodes($index, $text, {limit: $k}) YIELD node, score
 RETURN coalesce(node.chunk_id, node.entity_id) AS id, score
 """
 NEIGHBOURS = """

@@ -139,7 +139,7 @@ class EmbeddedGraphStore:
     def fulltext_search(self, kind: VectorKind, query: str, k: int = 10) -> list[SearchHit]:
         """Rank chunks (text) or entities (name, aliases, description) by how many query words they contain."""
         table = self._read(_KIND_TABLE[kind])
-        words = sorted({w for w in re.findall(r"\w+", query.casefold()) if len(w) > 1})
+        words = sorted(set(re.findall(r"\w+", query.casefold())))
         if table is None or not words:
             return []
         key = _TABLE_IDS[_KIND_TABLE[kind]]

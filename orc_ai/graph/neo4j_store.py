@@ -7,13 +7,14 @@ idempotent MERGE, so re-running a failed load converges.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import polars as pl
-from neo4j import Driver, GraphDatabase, Query
+from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import Neo4jError
 
 from orc_ai.errors import GraphStoreError
@@ -31,9 +32,11 @@ def _batches(rows: Sequence[dict], size: int) -> Iterator[list[dict]]:
 
 
 def _rows(frame: pl.DataFrame) -> list[dict]:
-    """Plain Python rows; vectors become lists of floats."""
+    """Plain Python rows; vectors become lists of floats plus a ``vector_hash`` of their float32 bytes."""
     if "vector" in frame.columns:
-        frame = frame.with_columns(pl.col("vector").arr.to_list())
+        vectors = frame["vector"].to_numpy().astype(np.float32)
+        hashes = [hashlib.sha1(v.tobytes()).hexdigest() for v in vectors]
+        frame = frame.with_columns(pl.col("vector").arr.to_list(), pl.Series("vector_hash", hashes, dtype=pl.String))
     return frame.to_dicts()
 
 
@@ -41,9 +44,15 @@ class Neo4jGraphStore:
     """The production graph store; same interface and result shapes as ``EmbeddedGraphStore``."""
 
     def __init__(
-        self, driver: Driver, database: str | None = None, batch_size: int = 1000, max_retry_seconds: float = 60.0
+        self,
+        driver: Driver,
+        database: str | None = None,
+        batch_size: int = 1000,
+        max_retry_seconds: float = 60.0,
+        vector_oversampling: int = 10,
     ):
         self.driver = driver
+        self.vector_oversampling = vector_oversampling
         self.database = database
         self.batch_size = batch_size
         self.max_retry_seconds = max_retry_seconds
@@ -71,7 +80,7 @@ class Neo4jGraphStore:
         for batch in _batches(rows, size):
 
             def work(tx, batch=batch):
-                tx.run(Query(query), rows=batch).consume()
+                tx.run(query, rows=batch).consume()
 
             try:
                 with self.driver.session(database=self.database) as session:
@@ -83,12 +92,12 @@ class Neo4jGraphStore:
 
     def _read(self, query: str, **params: Any) -> list[dict]:
         with self.driver.session(database=self.database) as session:
-            return session.execute_read(lambda tx: [r.data() for r in tx.run(Query(query), **params)])
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(query, **params)])
 
     def _run(self, query: str, **params: Any) -> list[dict]:
         """One write transaction (retried on transient errors); returns the result rows."""
         with self.driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: [r.data() for r in tx.run(Query(query), **params)])
+            return session.execute_write(lambda tx: [r.data() for r in tx.run(query, **params)])
 
     # -- schema ------------------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -97,6 +106,17 @@ class Neo4jGraphStore:
             self._run(statement)
 
     def _ensure_vector_index(self, kind: VectorKind, dimension: int) -> None:
+        """Create the vector index; one of another dimension (the embedding model changed) is rebuilt."""
+        name = cypher.VECTOR_INDEXES[kind][0]
+        existing = self._read(cypher.VECTOR_INDEX_DIMENSION, name=name)
+        if existing and existing[0]["dimension"] != dimension:
+            log.warning(
+                "vector index %s has dimension %s, data has %s: rebuilding it",
+                name,
+                existing[0]["dimension"],
+                dimension,
+            )
+            self._run(cypher.drop_index(name))
         self._run(cypher.create_vector_index(kind, dimension))
 
     # -- writes ------------------------------------------------------------------------------------------
@@ -159,7 +179,11 @@ class Neo4jGraphStore:
     def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]:
         index = cypher.VECTOR_INDEXES[kind][0]
         try:
-            rows = self._read(cypher.VECTOR_SEARCH, index=index, k=int(k), vector=[float(x) for x in vector])
+            # HNSW explores about k candidates: ask for more and keep the best k, or a close neighbour is missed
+            candidates = max(int(k) * self.vector_oversampling, 100)
+            rows = self._read(cypher.VECTOR_SEARCH, index=index, k=candidates, vector=[float(x) for x in vector])[
+                : int(k)
+            ]
         except Neo4jError as exc:
             if "no such" in str(exc).lower():  # nothing loaded yet, so no index
                 return []
@@ -170,7 +194,7 @@ class Neo4jGraphStore:
     def fulltext_search(self, kind: VectorKind, query: str, k: int = 10) -> list[SearchHit]:
         """Lucene full-text search over chunk text or entity names/aliases/descriptions."""
         index = cypher.FULLTEXT_INDEXES[kind][0]
-        rows = self._read(cypher.FULLTEXT_SEARCH, index=index, query=_lucene_escape(query), k=int(k))
+        rows = self._read(cypher.FULLTEXT_SEARCH, index=index, text=_lucene_escape(query), k=int(k))
         return [SearchHit(id=r["id"], score=round(r["score"], 6)) for r in rows]
 
     def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood:

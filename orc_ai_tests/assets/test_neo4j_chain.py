@@ -1,0 +1,52 @@
+"""The asset chain with the Neo4j graph store, compared with the embedded store on the same corpus."""
+
+from __future__ import annotations
+
+import pytest
+from neo4j import GraphDatabase
+
+from orc_ai.embed.embedders import SentenceTransformerEmbedder
+from orc_ai.graph.embedded import EmbeddedGraphStore
+from orc_ai.graph.neo4j_store import Neo4jGraphStore
+from orc_ai_tests.assets.conftest import checks, metadata
+
+pytestmark = pytest.mark.slow
+QUERIES = [
+    "Snowflake warehouse suspended during the nightly load",
+    "Kafka consumer lag on shipment events",
+    "expired Vault credentials for the FX rates DAG",
+    "who is on call for the Data Platform team",
+    "Stripe returned 429 rate limit errors",
+]
+
+
+def _ranked(hits) -> list[tuple[float, str]]:
+    return sorted((-round(h.score, 4), h.id) for h in hits)
+
+
+def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path, neo4j_server) -> None:
+    with GraphDatabase.driver(neo4j_server.uri) as driver, driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+    env = {"ORC_AI_GRAPH_BACKEND": "neo4j", "ORC_AI_NEO4J_URI": neo4j_server.uri}
+    neo_home, embedded_home = tmp_path / "neo", tmp_path / "embedded"
+    result = chain.run(neo_home, sample_docs, env=env)
+    assert result.success and all(checks(result).values()), checks(result)
+    assert metadata(result, "neo4j_graph")["backend"] == "neo4j"
+
+    again = chain.run(neo_home, sample_docs, env=env)  # same input: same graph, nothing pruned
+    assert metadata(again, "neo4j_graph")["pruned"] == {"documents": 0, "chunks": 0, "entities": 0, "relations": 0}
+
+    chain.monkeypatch.setenv("ORC_AI_GRAPH_BACKEND", "embedded")
+    assert chain.run(embedded_home, sample_docs).success
+    embedded = EmbeddedGraphStore(embedded_home / "graph")
+    neo = Neo4jGraphStore.connect(neo4j_server.uri)
+    try:
+        assert neo.stats() == embedded.stats()
+        vectors = SentenceTransformerEmbedder().embed(QUERIES)
+        for vector in vectors:
+            for kind in ("chunk", "entity"):
+                # ties (entities with the same text) come in any order: rank by (score, id), then compare top 5
+                got, want = (_ranked(store.vector_search(kind, vector, k=10)) for store in (neo, embedded))
+                assert got[:5] == want[:5], (kind, got, want)
+    finally:
+        neo.close()
