@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -32,10 +33,10 @@ def wipe(driver) -> None:
     with driver.session() as session:
         while session.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n").single()["n"]:
             pass
-        for record in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").data():
-            session.run(f"DROP INDEX `{record['name']}` IF EXISTS").consume()
         for record in session.run("SHOW CONSTRAINTS YIELD name RETURN name").data():
             session.run(f"DROP CONSTRAINT `{record['name']}` IF EXISTS").consume()
+        for record in session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name").data():
+            session.run(f"DROP INDEX `{record['name']}` IF EXISTS").consume()
 
 
 def count(driver) -> tuple[int, int]:
@@ -60,12 +61,21 @@ def naive(driver, entities: pl.DataFrame, relations: pl.DataFrame) -> float:
         session.run("CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE").consume()
         start = time.perf_counter()
         for row in entities.iter_rows(named=True):
-            session.run("MERGE (e:Entity {entity_id: $id}) SET e.name = $name, e.type = $type",
-                        id=row["entity_id"], name=row["name"], type=row["type"]).consume()
+            session.run(
+                "MERGE (e:Entity {entity_id: $id}) SET e.name = $name, e.type = $type",
+                id=row["entity_id"],
+                name=row["name"],
+                type=row["type"],
+            ).consume()
         for row in relations.iter_rows(named=True):
-            session.run("MATCH (s:Entity {entity_id: $s}), (t:Entity {entity_id: $t}) "
-                        "MERGE (s)-[r:CO_OCCURS {relation_id: $id}]->(t) SET r.weight = $w",
-                        s=row["source_id"], t=row["target_id"], id=row["relation_id"], w=row["weight"]).consume()
+            session.run(
+                "MATCH (s:Entity {entity_id: $s}), (t:Entity {entity_id: $t}) "
+                "MERGE (s)-[r:CO_OCCURS {relation_id: $id}]->(t) SET r.weight = $w",
+                s=row["source_id"],
+                t=row["target_id"],
+                id=row["relation_id"],
+                w=row["weight"],
+            ).consume()
         return time.perf_counter() - start
 
 
@@ -73,12 +83,24 @@ def graphrag(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size
     from neo4j_graphrag.components.kg_writer import Neo4jWriter
     from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
 
-    nodes = [Neo4jNode(id=r["entity_id"], label=r["type"], properties={"name": r["name"]},
-                       embedding_properties={"embedding": r["vector"]})
-             for r in entities.with_columns(pl.col("vector").arr.to_list()).iter_rows(named=True)]
-    rels = [Neo4jRelationship(start_node_id=r["source_id"], end_node_id=r["target_id"], type=r["type"],
-                              properties={"relation_id": r["relation_id"], "weight": r["weight"]})
-            for r in relations.iter_rows(named=True)]
+    nodes = [
+        Neo4jNode(
+            id=r["entity_id"],
+            label=r["type"],
+            properties={"name": r["name"]},
+            embedding_properties={"embedding": r["vector"]},
+        )
+        for r in entities.with_columns(pl.col("vector").arr.to_list()).iter_rows(named=True)
+    ]
+    rels = [
+        Neo4jRelationship(
+            start_node_id=r["source_id"],
+            end_node_id=r["target_id"],
+            type=r["type"],
+            properties={"relation_id": r["relation_id"], "weight": r["weight"]},
+        )
+        for r in relations.iter_rows(named=True)
+    ]
     writer = Neo4jWriter(driver, batch_size=batch_size)
     start = time.perf_counter()
     asyncio.run(writer.run(Neo4jGraph(nodes=nodes, relationships=rels)))
@@ -100,24 +122,41 @@ def main() -> None:
 
     for size in args.batch_sizes:
         wipe(driver)
+        print(f"orc_ai writer, batch {size}", flush=True, file=sys.stderr)
         seconds = ours(driver, entities, relations, size)
         nodes, rels = count(driver)
-        results[f"orc_ai_batch_{size}"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
-                                           "per_s": round((nodes + rels) / seconds)}
+        results[f"orc_ai_batch_{size}"] = {
+            "s": round(seconds, 1),
+            "nodes": nodes,
+            "rels": rels,
+            "per_s": round((nodes + rels) / seconds),
+        }
     wipe(driver)
-    sample_e, sample_r = entities.head(NAIVE_SAMPLE), relations.filter(
-        pl.col("source_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())
-        & pl.col("target_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())).head(NAIVE_SAMPLE)
+    sample_e, sample_r = (
+        entities.head(NAIVE_SAMPLE),
+        relations.filter(
+            pl.col("source_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())
+            & pl.col("target_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())
+        ).head(NAIVE_SAMPLE),
+    )
     seconds = naive(driver, sample_e, sample_r)
     nodes, rels = count(driver)
-    results["naive_per_row_sample"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
-                                       "per_s": round((nodes + rels) / seconds)}
+    results["naive_per_row_sample"] = {
+        "s": round(seconds, 1),
+        "nodes": nodes,
+        "rels": rels,
+        "per_s": round((nodes + rels) / seconds),
+    }
     wipe(driver)
     try:
         seconds = graphrag(driver, entities, relations, 1000)
         nodes, rels = count(driver)
-        results["neo4j_graphrag_writer_1000"] = {"s": round(seconds, 1), "nodes": nodes, "rels": rels,
-                                                 "per_s": round((nodes + rels) / seconds)}
+        results["neo4j_graphrag_writer_1000"] = {
+            "s": round(seconds, 1),
+            "nodes": nodes,
+            "rels": rels,
+            "per_s": round((nodes + rels) / seconds),
+        }
     except ImportError as exc:
         results["neo4j_graphrag_writer_1000"] = f"not installed: {exc}"
     best = max(v["per_s"] for k, v in results.items() if k.startswith("orc_ai_batch"))

@@ -53,8 +53,13 @@ print("RESULT" + __import__("json").dumps({"seconds": time.perf_counter() - star
 def run_phase(code: str, *args: str, env: dict[str, str]) -> dict:
     """Run a phase in a child process; returns its JSON result, wall seconds and peak RSS (MiB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *args], env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start

@@ -66,7 +66,10 @@ def evaluate(dataset: str, ks: list[int], work: Path, embedder: SentenceTransfor
         for k in ks:
             recall[k] += len(gold & set(ranked[:k])) / len(gold)
     return {f"R@{k}": round(v / len(questions), 3) for k, v in recall.items()} | {
-        "questions": len(questions), "passages": len(passages_of_doc), "chunks": chunks.height}
+        "questions": len(questions),
+        "passages": len(passages_of_doc),
+        "chunks": chunks.height,
+    }
 
 
 def main() -> None:

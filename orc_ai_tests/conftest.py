@@ -76,8 +76,12 @@ class Neo4jServer:
         with open(self.log_path, "a") as marker:
             marker.write("STARTING\n")
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([str(REPO / "scripts/neo4j-server"), str(self.port), str(self.data_dir)],
-                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(REPO / "scripts/neo4j-server"), str(self.port), str(self.data_dir)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while "NEO4J READY" not in self.log_path.read_text(errors="replace").split("STARTING")[-1]:
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -20,7 +20,7 @@ from neo4j.exceptions import Neo4jError
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
 from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
-from orc_ai.graph.store import VectorKind, validate_graph_name
+from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 
 log = logging.getLogger(__name__)
 _CORE_LABELS = {"Document", "Chunk", "Entity", "Community"}
@@ -144,7 +144,7 @@ class Neo4jGraphStore:
             rows = _rows(frame.filter(pl.col("type") == type_).drop("chunk_ids"))
             written += self._write(cypher.upsert_entities(type_), rows)
         for (label,) in [(r["label"],) for r in self._read(cypher.ENTITY_TYPE_LABELS)]:
-            if label not in _CORE_LABELS:
+            if label not in _CORE_LABELS and is_graph_name(label):  # other tools' labels are not ours to touch
                 self._run(cypher.remove_stale_type_label(label), type=label)
         mentions = entities.select(pl.col("chunk_ids").alias("chunk_id"), "entity_id").explode("chunk_id")
         self._write(cypher.LINK_MENTIONS, mentions.to_dicts(), size=self.batch_size * 5)

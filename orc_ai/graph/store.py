@@ -15,9 +15,14 @@ VectorKind = Literal["chunk", "entity"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
+def is_graph_name(name: object) -> bool:
+    """True when ``name`` may be used as a label or relationship type."""
+    return isinstance(name, str) and bool(_GRAPH_NAME.match(name))
+
+
 def validate_graph_name(name: str) -> str:
     """A label or relationship type taken from data, checked against an allow-list pattern before use."""
-    if not isinstance(name, str) or not _GRAPH_NAME.match(name):
+    if not is_graph_name(name):
         raise InvalidGraphNameError(
             f"{name!r} is not a valid label or relationship type "
             f"(letters, digits, underscore; starts with a letter; at most 64)"

@@ -34,39 +34,69 @@ def small_graph(names: list[str] | None = None) -> dict[str, pl.DataFrame]:
     names = names or [f"entity {i}" for i in range(6)]
     n = len(names)
     array = pl.Array(pl.Float32, DIM)
-    docs = pl.DataFrame({"doc_id": ["d1", "d2"], "name": ["a.md", "b.md"], "title": ["A", "B"],
-                         "source_path": ["a.md", "b.md"], "format": ["md", "md"], "content_hash": ["h1", "h2"]})
-    chunks = pl.DataFrame({
-        "chunk_id": [_hex(100 + i) for i in range(4)], "doc_id": ["d1", "d1", "d1", "d2"],
-        "chunk_index": [0, 1, 2, 0], "text": [f"chunk {i} text" for i in range(4)], "start_char": [0, 10, 20, 0],
-        "end_char": [10, 20, 30, 10], "n_tokens": [3, 3, 3, 3], "content_hash": ["c0", "c1", "c2", "c3"],
-    })
-    entities = pl.DataFrame({
-        "entity_id": [_hex(i) for i in range(n)], "name": names,
-        "type": ["System" if i % 2 else "Team" for i in range(n)], "aliases": [[f"alias {i}"] for i in range(n)],
-        "description": [f"description {i}" for i in range(n)], "mention_count": [1] * n,
-        "chunk_ids": [[_hex(100 + i % 4)] for i in range(n)], "doc_count": [1] * n,
-    })
+    docs = pl.DataFrame(
+        {
+            "doc_id": ["d1", "d2"],
+            "name": ["a.md", "b.md"],
+            "title": ["A", "B"],
+            "source_path": ["a.md", "b.md"],
+            "format": ["md", "md"],
+            "content_hash": ["h1", "h2"],
+        }
+    )
+    chunks = pl.DataFrame(
+        {
+            "chunk_id": [_hex(100 + i) for i in range(4)],
+            "doc_id": ["d1", "d1", "d1", "d2"],
+            "chunk_index": [0, 1, 2, 0],
+            "text": [f"chunk {i} text" for i in range(4)],
+            "start_char": [0, 10, 20, 0],
+            "end_char": [10, 20, 30, 10],
+            "n_tokens": [3, 3, 3, 3],
+            "content_hash": ["c0", "c1", "c2", "c3"],
+        }
+    )
+    entities = pl.DataFrame(
+        {
+            "entity_id": [_hex(i) for i in range(n)],
+            "name": names,
+            "type": ["System" if i % 2 else "Team" for i in range(n)],
+            "aliases": [[f"alias {i}"] for i in range(n)],
+            "description": [f"description {i}" for i in range(n)],
+            "mention_count": [1] * n,
+            "chunk_ids": [[_hex(100 + i % 4)] for i in range(n)],
+            "doc_count": [1] * n,
+        }
+    )
     pairs = [(i, i + 1) for i in range(n - 1)]
-    relations = pl.DataFrame({
-        "relation_id": [_hex(1000 + k) for k in range(len(pairs))],
-        "source_id": [_hex(a) for a, _ in pairs], "target_id": [_hex(b) for _, b in pairs],
-        "type": ["CO_OCCURS" if k % 2 else "DEPENDS_ON" for k in range(len(pairs))],
-        "description": ["" for _ in pairs], "cooccurrences": [1] * len(pairs), "weight": [0.5] * len(pairs),
-        "strength": [1.0] * len(pairs), "evidence_chunk_ids": [[_hex(100 + a % 4)] for a, _ in pairs],
-    })
-    embeddings = pl.DataFrame({
-        "id": chunks["chunk_id"].to_list() + entities["entity_id"].to_list(),
-        "kind": ["chunk"] * 4 + ["entity"] * n, "model": ["test"] * (4 + n),
-        "vector": [_vec(i) for i in range(4 + n)],
-    }).with_columns(pl.col("vector").cast(array))
-    return {"documents": docs, "chunks": chunks, "entities": entities, "relations": relations,
-            "embeddings": embeddings}
+    relations = pl.DataFrame(
+        {
+            "relation_id": [_hex(1000 + k) for k in range(len(pairs))],
+            "source_id": [_hex(a) for a, _ in pairs],
+            "target_id": [_hex(b) for _, b in pairs],
+            "type": ["CO_OCCURS" if k % 2 else "DEPENDS_ON" for k in range(len(pairs))],
+            "description": ["" for _ in pairs],
+            "cooccurrences": [1] * len(pairs),
+            "weight": [0.5] * len(pairs),
+            "strength": [1.0] * len(pairs),
+            "evidence_chunk_ids": [[_hex(100 + a % 4)] for a, _ in pairs],
+        }
+    )
+    embeddings = pl.DataFrame(
+        {
+            "id": chunks["chunk_id"].to_list() + entities["entity_id"].to_list(),
+            "kind": ["chunk"] * 4 + ["entity"] * n,
+            "model": ["test"] * (4 + n),
+            "vector": [_vec(i) for i in range(4 + n)],
+        }
+    ).with_columns(pl.col("vector").cast(array))
+    return {"documents": docs, "chunks": chunks, "entities": entities, "relations": relations, "embeddings": embeddings}
 
 
 def load(store, graph: dict[str, pl.DataFrame]):
-    return load_graph(store, graph["documents"], graph["chunks"], graph["entities"], graph["relations"],
-                      graph["embeddings"])
+    return load_graph(
+        store, graph["documents"], graph["chunks"], graph["entities"], graph["relations"], graph["embeddings"]
+    )
 
 
 @pytest.fixture
@@ -94,8 +124,10 @@ def test_loading_twice_leaves_identical_counts_and_properties(store: Neo4jGraphS
     assert again == stats and set(pruned.values()) == {0}
     assert (stats.documents, stats.chunks, stats.entities, stats.relations) == (2, 4, 6, 5)
     assert (stats.mentions, stats.next_chunk) == (6, 2)
-    assert store._read("MATCH (e:Entity) RETURN e.entity_id AS id, properties(e) AS p, labels(e) AS l ORDER BY id") \
+    assert (
+        store._read("MATCH (e:Entity) RETURN e.entity_id AS id, properties(e) AS p, labels(e) AS l ORDER BY id")
         == snapshot
+    )
     assert sorted(store._read("MATCH (e:Entity:Team) RETURN count(e) AS n")[0].values()) == [3]
 
 
@@ -103,7 +135,8 @@ def test_removed_rows_are_pruned_and_changed_types_relabelled(store: Neo4jGraphS
     load(store, small_graph())
     graph = small_graph()
     graph["entities"] = graph["entities"].with_columns(
-        pl.when(pl.col("entity_id") == _hex(0)).then(pl.lit("Person")).otherwise("type").alias("type"))
+        pl.when(pl.col("entity_id") == _hex(0)).then(pl.lit("Person")).otherwise("type").alias("type")
+    )
     graph["chunks"] = graph["chunks"].filter(pl.col("chunk_id") != _hex(103))
     graph["documents"] = graph["documents"].filter(pl.col("doc_id") == "d1")
     graph["relations"] = graph["relations"].head(2)
@@ -124,8 +157,9 @@ def test_hostile_names_are_stored_verbatim_and_hostile_labels_rejected(store: Ne
     bad = small_graph()
     bad["entities"] = bad["entities"].with_columns(pl.lit("X`) DETACH DELETE n //").alias("type"))
     with pytest.raises(InvalidGraphNameError):
-        store.upsert_entities(bad["entities"].join(
-            bad["embeddings"].select(pl.col("id").alias("entity_id"), "vector"), on="entity_id"))
+        store.upsert_entities(
+            bad["entities"].join(bad["embeddings"].select(pl.col("id").alias("entity_id"), "vector"), on="entity_id")
+        )
     bad_rel = small_graph()["relations"].with_columns(pl.lit("RELATED TO").alias("type"))
     with pytest.raises(InvalidGraphNameError):
         store.upsert_relations(bad_rel)
@@ -146,15 +180,25 @@ def test_retrieval_returns_the_shapes_of_the_embedded_store(store: Neo4jGraphSto
     assert store.neighbourhood([_hex(0)], hops=2) == embedded.neighbourhood([_hex(0)], hops=2)
     assert [h.id for h in store.fulltext_search("entity", "alias 3")][:1] == [_hex(3)]
     assert [h.id for h in embedded.fulltext_search("entity", "alias 3")][:1] == [_hex(3)]
-    communities = pl.DataFrame({"community_id": ["c0", "c1"], "level": [0, 1], "parent_id": [None, "c0"],
-                                "entity_ids": [[_hex(0), _hex(1)], [_hex(0)]], "size": [2, 1],
-                                "title": ["t0", "t1"], "summary": ["s0", "s1"], "summary_source": ["x", "x"]})
+    communities = pl.DataFrame(
+        {
+            "community_id": ["c0", "c1"],
+            "level": [0, 1],
+            "parent_id": [None, "c0"],
+            "entity_ids": [[_hex(0), _hex(1)], [_hex(0)]],
+            "size": [2, 1],
+            "title": ["t0", "t1"],
+            "summary": ["s0", "s1"],
+            "summary_source": ["x", "x"],
+        }
+    )
     store.write_communities(communities)
     embedded.write_communities(communities)
     assert store.communities_of(_hex(0)) == embedded.communities_of(_hex(0))
     assert store.stats() == embedded.stats()
     assert store._read("MATCH (:Community {community_id: 'c1'})-[:PARENT]->(p) RETURN p.community_id AS p") == [
-        {"p": "c0"}]
+        {"p": "c0"}
+    ]
 
 
 def test_a_server_killed_mid_load_then_restarted_converges(tmp_path_factory) -> None:
