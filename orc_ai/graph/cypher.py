@@ -48,18 +48,21 @@ SET d.name = row.name, d.title = row.title, d.source_path = row.source_path, d.f
     d.content_hash = row.content_hash
 """
 
+# for node `n` and input `row`: write the vector only when its hash changed (see create_vector_index)
+SET_CHANGED_VECTOR = """CALL (n, row) {
+  WITH n, row WHERE n.vector_hash IS NULL OR n.vector_hash <> row.vector_hash
+  CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
+  SET n.vector_hash = row.vector_hash
+}"""
+
 UPSERT_CHUNKS = """
 UNWIND $rows AS row
 MERGE (c:Chunk {chunk_id: row.chunk_id})
 SET c.doc_id = row.doc_id, c.chunk_index = row.chunk_index, c.text = row.text, c.start_char = row.start_char,
     c.end_char = row.end_char, c.n_tokens = row.n_tokens
-WITH c, row
-CALL (c, row) {
-  WITH c, row WHERE c.vector_hash IS NULL OR c.vector_hash <> row.vector_hash
-  CALL db.create.setNodeVectorProperty(c, 'embedding', row.vector)
-  SET c.vector_hash = row.vector_hash
-}
-WITH c, row
+WITH c AS n, row
+""" + SET_CHANGED_VECTOR + """
+WITH n AS c, row
 MATCH (d:Document {doc_id: row.doc_id})
 MERGE (d)-[:HAS_CHUNK]->(c)
 """
@@ -79,13 +82,9 @@ UNWIND $rows AS row
 MERGE (e:Entity {{entity_id: row.entity_id}})
 SET e:{label}, e.name = row.name, e.type = row.type, e.aliases = row.aliases, e.aliases_text = row.aliases_text,
     e.description = row.description, e.mention_count = row.mention_count, e.doc_count = row.doc_count
-WITH e, row
-CALL (e, row) {{
-  WITH e, row WHERE e.vector_hash IS NULL OR e.vector_hash <> row.vector_hash
-  CALL db.create.setNodeVectorProperty(e, 'embedding', row.vector)
-  SET e.vector_hash = row.vector_hash
-}}
-RETURN count(e) AS n
+WITH e AS n, row
+{SET_CHANGED_VECTOR}
+RETURN count(n) AS n
 """
 
 
