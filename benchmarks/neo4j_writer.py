@@ -5,7 +5,7 @@ parquet tables of a finished run (benchmarks/pipeline_2wiki.py --out DIR leaves 
 Each writer gets an empty database; rate = (nodes + relationships) / second.
 
 Setup (a small venv: the benchmark does not need torch):
-  uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j polars numpy pydantic \\
+  uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j neo4j-rust-ext polars numpy pydantic \\
       usearch neo4j-graphrag==1.22.0 && uv pip install -p .cache/venvs/neo4j-bench --no-deps -e .
 Run:
   scripts/neo4j-server 7687 /tmp/neo4j-bench &   # wait for NEO4J READY
