@@ -5,8 +5,8 @@ parquet tables of a finished run (benchmarks/pipeline_2wiki.py --out DIR leaves 
 Each writer gets an empty database; rate = (nodes + relationships) / second.
 
 Setup (a small venv: the benchmark does not need torch):
-  uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j neo4j-rust-ext polars numpy pydantic \\
-      usearch neo4j-graphrag==1.22.0 && uv pip install -p .cache/venvs/neo4j-bench --no-deps -e .
+  uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j neo4j-rust-ext polars \\
+      numpy pydantic usearch neo4j-graphrag==1.22.0 && uv pip install -p .cache/venvs/neo4j-bench --no-deps -e .
 Run:
   scripts/neo4j-server 7687 /tmp/neo4j-bench &   # wait for NEO4J READY
   .cache/venvs/neo4j-bench/bin/python benchmarks/neo4j_writer.py --assets DIR/home_full/assets --uri bolt://127.0.0.1:7687
@@ -44,6 +44,12 @@ def count(driver) -> tuple[int, int]:
         nodes = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
         rels = session.run("MATCH ()-[r]->() RETURN count(r) AS n").single()["n"]
     return nodes, rels
+
+
+def outcome(driver, seconds: float) -> dict:
+    """Seconds, what the database now holds, and the write rate."""
+    nodes, rels = count(driver)
+    return {"s": round(seconds, 1), "nodes": nodes, "rels": rels, "per_s": round((nodes + rels) / seconds)}
 
 
 def ours(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: int) -> float:
@@ -123,14 +129,7 @@ def main() -> None:
     for size in args.batch_sizes:
         wipe(driver)
         print(f"orc_ai writer, batch {size}", flush=True, file=sys.stderr)
-        seconds = ours(driver, entities, relations, size)
-        nodes, rels = count(driver)
-        results[f"orc_ai_batch_{size}"] = {
-            "s": round(seconds, 1),
-            "nodes": nodes,
-            "rels": rels,
-            "per_s": round((nodes + rels) / seconds),
-        }
+        results[f"orc_ai_batch_{size}"] = outcome(driver, ours(driver, entities, relations, size))
     wipe(driver)
     sample_e, sample_r = (
         entities.head(NAIVE_SAMPLE),
@@ -139,24 +138,10 @@ def main() -> None:
             & pl.col("target_id").is_in(entities.head(NAIVE_SAMPLE)["entity_id"].implode())
         ).head(NAIVE_SAMPLE),
     )
-    seconds = naive(driver, sample_e, sample_r)
-    nodes, rels = count(driver)
-    results["naive_per_row_sample"] = {
-        "s": round(seconds, 1),
-        "nodes": nodes,
-        "rels": rels,
-        "per_s": round((nodes + rels) / seconds),
-    }
+    results["naive_per_row_sample"] = outcome(driver, naive(driver, sample_e, sample_r))
     wipe(driver)
     try:
-        seconds = graphrag(driver, entities, relations, 1000)
-        nodes, rels = count(driver)
-        results["neo4j_graphrag_writer_1000"] = {
-            "s": round(seconds, 1),
-            "nodes": nodes,
-            "rels": rels,
-            "per_s": round((nodes + rels) / seconds),
-        }
+        results["neo4j_graphrag_writer_1000"] = outcome(driver, graphrag(driver, entities, relations, 1000))
     except ImportError as exc:
         results["neo4j_graphrag_writer_1000"] = f"not installed: {exc}"
     best = max(v["per_s"] for k, v in results.items() if k.startswith("orc_ai_batch"))
