@@ -55,17 +55,21 @@ SET_CHANGED_VECTOR = """CALL (n, row) {
   SET n.vector_hash = row.vector_hash
 }"""
 
-UPSERT_CHUNKS = """
+UPSERT_CHUNKS = (
+    """
 UNWIND $rows AS row
 MERGE (c:Chunk {chunk_id: row.chunk_id})
 SET c.doc_id = row.doc_id, c.chunk_index = row.chunk_index, c.text = row.text, c.start_char = row.start_char,
     c.end_char = row.end_char, c.n_tokens = row.n_tokens
 WITH c AS n, row
-""" + SET_CHANGED_VECTOR + """
+"""
+    + SET_CHANGED_VECTOR
+    + """
 WITH n AS c, row
 MATCH (d:Document {doc_id: row.doc_id})
 MERGE (d)-[:HAS_CHUNK]->(c)
 """
+)
 
 LINK_NEXT_CHUNKS = """
 UNWIND $rows AS row
@@ -86,6 +90,9 @@ WITH e AS n, row
 {SET_CHANGED_VECTOR}
 RETURN count(n) AS n
 """
+
+
+ENTITY_TYPE_LABELS = "CALL db.labels() YIELD label RETURN label"
 
 
 def remove_stale_type_label(type_label: str) -> str:
@@ -195,4 +202,3 @@ CALL () {
 }
 RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community
 """
-ENTITY_TYPE_LABELS = "CALL db.labels() YIELD label RETURN label"

@@ -48,20 +48,26 @@ class Neo4jGraphStore:
         driver: Driver,
         database: str | None = None,
         batch_size: int = 1000,
-        max_retry_seconds: float = 60.0,
         vector_oversampling: int = 10,
     ):
         self.driver = driver
         self.vector_oversampling = vector_oversampling
         self.database = database
         self.batch_size = batch_size
-        self.max_retry_seconds = max_retry_seconds
 
     @classmethod
-    def connect(cls, uri: str, user: str | None = None, password: str | None = None, **kwargs: Any) -> Neo4jGraphStore:
-        """Driver for ``uri`` (auth only when a user is given); verifies connectivity."""
+    def connect(
+        cls,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        max_retry_seconds: float = 60.0,
+        **kwargs: Any,
+    ) -> Neo4jGraphStore:
+        """Driver for ``uri`` (auth only when a user is given); verifies connectivity. Managed transactions retry
+        transient errors for up to ``max_retry_seconds``."""
         auth = (user, password or "") if user else None
-        driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=kwargs.pop("max_retry_seconds", 60.0))
+        driver = GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=max_retry_seconds)
         try:
             driver.verify_connectivity()
         except Exception as exc:  # the driver raises several unrelated types for a dead endpoint
@@ -143,7 +149,7 @@ class Neo4jGraphStore:
         for type_ in types:
             rows = _rows(frame.filter(pl.col("type") == type_).drop("chunk_ids"))
             written += self._write(cypher.upsert_entities(type_), rows)
-        for (label,) in [(r["label"],) for r in self._read(cypher.ENTITY_TYPE_LABELS)]:
+        for label in (r["label"] for r in self._read(cypher.ENTITY_TYPE_LABELS)):
             if label not in _CORE_LABELS and is_graph_name(label):  # other tools' labels are not ours to touch
                 self._run(cypher.remove_stale_type_label(label), type=label)
         mentions = entities.select(pl.col("chunk_ids").alias("chunk_id"), "entity_id").explode("chunk_id")

@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field, ValidationError
 from orc_ai.text.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
-SUMMARY_PROMPT_VERSION = "community_summary_v1"
 
 
 class CommunityReport(BaseModel):
