@@ -1,18 +1,25 @@
 """communities: hierarchical Leiden over the stored entity graph, with a summary per community."""
 
+from typing import Literal
+
 import dagster as dg
 import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH
-from orc_ai.graph.communities import cluster_graph
+from orc_ai.graph.communities import cluster_from_levels, cluster_graph
 from orc_ai.graph.summaries import summarise_communities
 from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.llm import LLMResource
 
 
 class CommunitiesConfig(dg.Config):
+    algorithm: Literal["leidenalg", "gds"] = Field(
+        default="leidenalg",
+        description="leidenalg: Leiden in this process, on any store. gds: Leiden inside Neo4j (Graph Data Science "
+        "plugin; the Neo4j store only), levels taken from its intermediate communities.",
+    )
     max_cluster_size: int = Field(default=defaults.LEIDEN_MAX_CLUSTER_SIZE, description="Split larger communities.")
     max_levels: int = Field(default=defaults.LEIDEN_MAX_LEVELS, description="Depth of the hierarchy.")
     seed: int = Field(default=defaults.LEIDEN_SEED, description="Leiden random seed (fixed: reproducible runs).")
@@ -32,9 +39,14 @@ def communities(
 ) -> dg.Output[pl.DataFrame]:
     """Communities at several levels with parent links, titles and summaries, written back to the store."""
     store = graph_store.get_store()
-    clustering = cluster_graph(
-        store.entity_edges(), config.max_cluster_size, config.max_levels, config.seed, config.resolution
-    )
+    edges = store.entity_edges()
+    if config.algorithm == "gds":
+        if not hasattr(store, "leiden_levels"):
+            raise dg.Failure(f"algorithm=gds needs the Neo4j graph store, not {graph_store.backend!r}")
+        levels = store.leiden_levels(config.seed, config.resolution)
+        clustering = cluster_from_levels(levels, edges, config.max_cluster_size, config.max_levels)
+    else:
+        clustering = cluster_graph(edges, config.max_cluster_size, config.max_levels, config.seed, config.resolution)
     if config.llm_summaries and llm.enabled:
         with llm.get_client(context) as client:
             table, rejected = summarise_communities(
@@ -46,6 +58,7 @@ def communities(
     return dg.Output(
         table,
         metadata={
+            "algorithm": config.algorithm,
             "communities": table.height,
             "levels": clustering.levels,
             "modularity": clustering.modularity,

@@ -1,7 +1,11 @@
-"""Hierarchical Leiden communities on the entity graph (large communities are split again, level by level)."""
+"""Hierarchical Leiden communities on the entity graph (large communities are split again, level by level).
+
+Leiden runs here (leidenalg) or in Neo4j (GDS); both give the same community table."""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import igraph as ig
@@ -10,7 +14,7 @@ import polars as pl
 
 from orc_ai.hashing import stable_hash
 
-_MIN_WEIGHT = 1e-9
+MIN_EDGE_WEIGHT = 1e-9
 
 COMMUNITY_SCHEMA = {
     "community_id": pl.String,
@@ -35,7 +39,7 @@ def _undirected(edges: pl.DataFrame) -> pl.DataFrame:
         edges.with_columns(
             pl.min_horizontal("source_id", "target_id").alias("a"),
             pl.max_horizontal("source_id", "target_id").alias("b"),
-            pl.col("weight").clip(lower_bound=_MIN_WEIGHT),
+            pl.col("weight").clip(lower_bound=MIN_EDGE_WEIGHT),
         )
         .filter(pl.col("a") != pl.col("b"))
         .group_by("a", "b")
@@ -72,32 +76,72 @@ def cluster_graph(
 
     membership = _leiden(graph, seed, resolution)
     modularity = graph.modularity(membership, weights="weight")
+
+    def split(members: list[str]) -> list[list[str]]:
+        sub = graph.induced_subgraph(sorted(index[m] for m in members))
+        return _named_groups(sub.vs["name"], _leiden(sub, seed, resolution))
+
+    frame = _hierarchy(_named_groups(names, membership), split, max_cluster_size, max_levels)
+    return Clustering(frame, float(modularity), int(frame["level"].max()) + 1, len(names))
+
+
+def cluster_from_levels(
+    levels: pl.DataFrame, edges: pl.DataFrame, max_cluster_size: int = 12, max_levels: int = 3
+) -> Clustering:
+    """The same hierarchy from a clustering computed elsewhere (Neo4j GDS Leiden): ``levels`` has ``entity_id``
+    and ``community_ids``, one id per aggregation level from finest to coarsest. Level 0 is the coarsest
+    partition; a community larger than ``max_cluster_size`` gets the next finer level's groups as children."""
+    if levels.is_empty():
+        return Clustering(pl.DataFrame(schema=COMMUNITY_SCHEMA), 0.0, 0, 0)
+    names = levels["entity_id"].to_list()
+    # coarsest first; every row has the same number of levels
+    memberships = {n: list(reversed(ids)) for n, ids in zip(names, levels["community_ids"].to_list(), strict=True)}
+
+    def groups_at(depth: int, members: list[str]) -> list[list[str]]:
+        groups: dict[int, list[str]] = {}
+        for member in members:
+            groups.setdefault(memberships[member][depth], []).append(member)
+        return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+
+    def split(members: list[str]) -> list[list[str]]:
+        for depth in range(1, len(memberships[members[0]])):
+            groups = groups_at(depth, members)
+            if len(groups) > 1:  # partitions nest: the first finer level that splits these members
+                return groups
+        return [members]
+
+    frame = _hierarchy(groups_at(0, sorted(names)), split, max_cluster_size, max_levels)
+    return Clustering(frame, level_modularity(edges, frame), int(frame["level"].max()) + 1, len(names))
+
+
+def _hierarchy(
+    top: list[list[str]], split: Callable[[list[str]], list[list[str]]], max_cluster_size: int, max_levels: int
+) -> pl.DataFrame:
+    """Community rows, breadth first: ``top`` groups at level 0, large groups split by ``split`` below them."""
     rows: list[dict] = []
-    queue: list[tuple[int, str | None, list[int]]] = []
-    for members in _groups(membership):
-        queue.append((0, None, members))
+    queue: deque[tuple[int, str | None, list[str]]] = deque((0, None, members) for members in top)
     while queue:
-        level, parent, members = queue.pop(0)
-        member_names = sorted(names[v] for v in members)
-        community_id = stable_hash("community", str(level), *member_names)
+        level, parent, members = queue.popleft()
+        members = sorted(members)
+        community_id = stable_hash("community", str(level), *members)
         rows.append(
             {
                 "community_id": community_id,
                 "level": level,
                 "parent_id": parent,
-                "entity_ids": member_names,
+                "entity_ids": members,
                 "size": len(members),
             }
         )
         if len(members) > max_cluster_size and level + 1 < max_levels:
-            sub = graph.induced_subgraph(sorted(members))
-            sub_membership = _leiden(sub, seed, resolution)
-            if len(set(sub_membership)) > 1:
-                sub_ids = [index[n] for n in sub.vs["name"]]
-                for child in _groups(sub_membership):
-                    queue.append((level + 1, community_id, [sub_ids[v] for v in child]))
-    frame = pl.DataFrame(rows, schema=COMMUNITY_SCHEMA).sort("level", "community_id")
-    return Clustering(frame, float(modularity), int(frame["level"].max()) + 1, len(names))
+            children = split(members)
+            if len(children) > 1:
+                queue.extend((level + 1, community_id, child) for child in children)
+    return pl.DataFrame(rows, schema=COMMUNITY_SCHEMA).sort("level", "community_id")
+
+
+def _named_groups(names: list[str], membership: list[int]) -> list[list[str]]:
+    return [[names[v] for v in group] for group in _groups(membership)]
 
 
 def _groups(membership: list[int]) -> list[list[int]]:

@@ -202,3 +202,23 @@ CALL () {
 }
 RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community
 """
+
+# Leiden in the database (Neo4j Graph Data Science): an undirected, weighted projection of the entity relations
+# (both directions of a pair summed, as the in-process clustering does), streamed with every aggregation level
+GDS_LEIDEN_AVAILABLE = "SHOW PROCEDURES YIELD name WHERE name = 'gds.leiden.stream' RETURN count(*) > 0 AS available"
+GDS_PROJECT_ENTITY_GRAPH = """
+MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL AND s <> t
+WITH CASE WHEN s.entity_id < t.entity_id THEN [s, t] ELSE [t, s] END AS pair,
+     CASE WHEN r.weight > $min_weight THEN r.weight ELSE $min_weight END AS weight
+WITH pair[0] AS a, pair[1] AS b, sum(weight) AS weight
+WITH gds.graph.project($graph, a, b, {relationshipProperties: {weight: weight}},
+                       {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
+"""
+GDS_LEIDEN_STREAM = """
+CALL gds.leiden.stream($graph, {relationshipWeightProperty: 'weight', gamma: $resolution, randomSeed: $seed,
+                                concurrency: 1, includeIntermediateCommunities: true})
+YIELD nodeId, intermediateCommunityIds
+RETURN gds.util.asNode(nodeId).entity_id AS entity_id, intermediateCommunityIds AS community_ids
+"""
+GDS_DROP_GRAPH = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from neo4j.exceptions import Neo4jError
 
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
+from orc_ai.graph.communities import MIN_EDGE_WEIGHT
 from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
 from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 
@@ -225,6 +227,33 @@ class Neo4jGraphStore:
 
     def stats(self) -> GraphStats:
         return GraphStats(**self._read(cypher.STATS)[0])
+
+    # -- in-database analytics ---------------------------------------------------------------------------
+    def has_gds(self) -> bool:
+        """True when the Graph Data Science plugin's Leiden procedure is installed."""
+        return bool(self._read(cypher.GDS_LEIDEN_AVAILABLE)[0]["available"])
+
+    def leiden_levels(self, seed: int = 42, resolution: float = 1.0) -> pl.DataFrame:
+        """Leiden (GDS) on the weighted, undirected entity graph: ``entity_id`` and ``community_ids``, one id per
+        aggregation level from finest to coarsest. The projection lives only for this call."""
+        if not self.has_gds():
+            raise GraphStoreError("gds.leiden is not installed in this Neo4j: install Graph Data Science")
+        graph = f"orc_ai_entities_{uuid.uuid4().hex}"
+        schema = {"entity_id": pl.String, "community_ids": pl.List(pl.Int64)}
+        # GDS procedures run in auto-commit transactions: a retried managed transaction would re-project
+        with self.driver.session(database=self.database) as session:
+            try:
+                projected = session.run(cypher.GDS_PROJECT_ENTITY_GRAPH, graph=graph, min_weight=MIN_EDGE_WEIGHT)
+                if not projected.single()["nodes"]:
+                    return pl.DataFrame(schema=schema)
+                rows = session.run(
+                    cypher.GDS_LEIDEN_STREAM, graph=graph, seed=int(seed), resolution=float(resolution)
+                ).data()
+            except Neo4jError as exc:
+                raise GraphStoreError(f"GDS Leiden failed: {exc}") from exc
+            finally:
+                session.run(cypher.GDS_DROP_GRAPH, graph=graph).consume()
+        return pl.DataFrame(rows, schema=schema).sort("entity_id")
 
 
 def _lucene_escape(text: str) -> str:

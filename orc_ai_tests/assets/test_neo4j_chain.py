@@ -36,6 +36,14 @@ def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path,
     again = chain.run(neo_home, sample_docs, env=env)  # same input: same graph, nothing pruned
     assert metadata(again, "neo4j_graph")["pruned"] == {"documents": 0, "chunks": 0, "entities": 0, "relations": 0}
 
+    in_process = metadata(again, "communities")
+    gds = chain.run(neo_home, sample_docs, {"communities": {"algorithm": "gds"}}, selection=["communities"], env=env)
+    assert gds.success and checks(gds) == {"communities_modularity": True, "communities_coverage": True}
+    in_database = metadata(gds, "communities")
+    assert in_database["algorithm"] == "gds" and in_database["clustered_entities"] == in_process["clustered_entities"]
+    assert abs(in_database["modularity"] - in_process["modularity"]) < 0.1, (in_database, in_process)
+
+    chain.run(neo_home, sample_docs, selection=["communities"], env=env)  # back to leidenalg for the comparison
     chain.monkeypatch.setenv("ORC_AI_GRAPH_BACKEND", "embedded")
     assert chain.run(embedded_home, sample_docs).success
     embedded = EmbeddedGraphStore(embedded_home / "graph")

@@ -1,6 +1,6 @@
 import polars as pl
 
-from orc_ai.graph.communities import cluster_graph, level_modularity
+from orc_ai.graph.communities import cluster_from_levels, cluster_graph, level_modularity
 
 
 def _cliques(n_cliques: int, size: int) -> pl.DataFrame:
@@ -40,3 +40,49 @@ def test_clustering_is_deterministic_for_a_seed() -> None:
     a = cluster_graph(_cliques(5, 5), seed=7).communities
     b = cluster_graph(_cliques(5, 5).reverse(), seed=7).communities
     assert a.equals(b)
+
+
+def _levels(rows: dict[str, list[int]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"entity_id": list(rows), "community_ids": list(rows.values())},
+        schema={"entity_id": pl.String, "community_ids": pl.List(pl.Int64)},
+    )
+
+
+def test_levels_from_elsewhere_become_the_same_nested_hierarchy() -> None:
+    # ids per entity from finest to coarsest, as GDS Leiden streams its intermediate communities
+    levels = _levels(
+        {
+            "a": [1, 10, 100],
+            "b": [1, 10, 100],
+            "c": [2, 10, 100],
+            "d": [3, 11, 100],
+            "e": [4, 12, 200],
+            "f": [4, 12, 200],
+        }
+    )
+    edges = pl.DataFrame(
+        [("a", "b", 1.0), ("b", "c", 1.0), ("c", "d", 1.0), ("e", "f", 1.0)],
+        schema=["source_id", "target_id", "weight"],
+        orient="row",
+    )
+    result = cluster_from_levels(levels, edges, max_cluster_size=2, max_levels=3)
+    table = result.communities
+    by_members = {tuple(r["entity_ids"]): r for r in table.iter_rows(named=True)}
+    assert sorted(table.filter(pl.col("level") == 0)["entity_ids"].to_list()) == [["a", "b", "c", "d"], ["e", "f"]]
+    # {a,b,c,d} splits at the middle level; {a,b,c} at the finest; {e,f} is small enough to stay whole
+    assert by_members[("a", "b", "c")]["level"] == 1 and by_members[("d",)]["level"] == 1
+    assert by_members[("a", "b")]["level"] == 2 and by_members[("c",)]["level"] == 2
+    assert by_members[("a", "b")]["parent_id"] == by_members[("a", "b", "c")]["community_id"]
+    assert by_members[("a", "b", "c")]["parent_id"] == by_members[("a", "b", "c", "d")]["community_id"]
+    assert result.levels == 3 and result.clustered_entities == 6
+    assert result.modularity == level_modularity(edges, table)
+
+
+def test_levels_that_do_not_split_are_skipped_and_depth_is_capped() -> None:
+    levels = _levels({"a": [1, 5, 9], "b": [2, 5, 9], "c": [3, 5, 9]})
+    edges = pl.DataFrame([("a", "b", 1.0), ("b", "c", 1.0)], schema=["source_id", "target_id", "weight"], orient="row")
+    table = cluster_from_levels(levels, edges, max_cluster_size=1, max_levels=2).communities
+    assert table.filter(pl.col("level") == 0)["entity_ids"].to_list() == [["a", "b", "c"]]
+    assert sorted(table.filter(pl.col("level") == 1)["entity_ids"].to_list()) == [["a"], ["b"], ["c"]]
+    assert table["level"].max() == 1

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from orc_ai.errors import GraphStoreError, InvalidGraphNameError
+from orc_ai.graph.communities import cluster_from_levels
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.loading import load_graph
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
@@ -29,8 +30,11 @@ def _hex(i: int) -> str:
     return f"{i:016x}"
 
 
-def small_graph(names: list[str] | None = None) -> dict[str, pl.DataFrame]:
-    """Two documents, four chunks, entities (optionally with given names) and relations, with vectors."""
+def small_graph(
+    names: list[str] | None = None, edges: list[tuple[int, int, float]] | None = None
+) -> dict[str, pl.DataFrame]:
+    """Two documents, four chunks, entities (optionally with given names) and relations (a chain unless ``edges``
+    gives (source, target, weight) by entity index), with vectors."""
     names = names or [f"entity {i}" for i in range(6)]
     n = len(names)
     array = pl.Array(pl.Float32, DIM)
@@ -68,7 +72,8 @@ def small_graph(names: list[str] | None = None) -> dict[str, pl.DataFrame]:
             "doc_count": [1] * n,
         }
     )
-    pairs = [(i, i + 1) for i in range(n - 1)]
+    edges = edges or [(i, i + 1, 0.5) for i in range(n - 1)]
+    pairs = [(a, b) for a, b, _ in edges]
     relations = pl.DataFrame(
         {
             "relation_id": [_hex(1000 + k) for k in range(len(pairs))],
@@ -77,7 +82,7 @@ def small_graph(names: list[str] | None = None) -> dict[str, pl.DataFrame]:
             "type": ["CO_OCCURS" if k % 2 else "DEPENDS_ON" for k in range(len(pairs))],
             "description": ["" for _ in pairs],
             "cooccurrences": [1] * len(pairs),
-            "weight": [0.5] * len(pairs),
+            "weight": [w for _, _, w in edges],
             "strength": [1.0] * len(pairs),
             "evidence_chunk_ids": [[_hex(100 + a % 4)] for a, _ in pairs],
         }
@@ -199,6 +204,29 @@ def test_retrieval_returns_the_shapes_of_the_embedded_store(store: Neo4jGraphSto
     assert store._read("MATCH (:Community {community_id: 'c1'})-[:PARENT]->(p) RETURN p.community_id AS p") == [
         {"p": "c0"}
     ]
+
+
+def _planted_cliques(n_cliques: int, size: int) -> list[tuple[int, int, float]]:
+    """Dense cliques of entity indexes joined in a ring by one weak edge each."""
+    edges = []
+    for c in range(n_cliques):
+        members = range(c * size, (c + 1) * size)
+        edges += [(a, b, 1.0) for a in members for b in members if a < b]
+        edges.append((c * size, ((c + 1) % n_cliques) * size, 0.05))
+    return edges
+
+
+def test_gds_leiden_runs_in_the_database_and_finds_the_planted_communities(store: Neo4jGraphStore) -> None:
+    assert store.has_gds()
+    load(store, small_graph([f"entity {i}" for i in range(20)], _planted_cliques(4, 5)))
+    levels = store.leiden_levels(seed=7)
+    assert levels.height == 20 and store.leiden_levels(seed=7).equals(levels)  # seeded: reproducible
+    result = cluster_from_levels(levels, store.entity_edges(), max_cluster_size=10)
+    level0 = result.communities.filter(pl.col("level") == 0)["entity_ids"].to_list()
+    want = sorted(sorted(_hex(c * 5 + i) for i in range(5)) for c in range(4))
+    assert sorted(level0) == want
+    assert result.modularity > 0.6
+    assert store._read("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n") == [{"n": 0}]  # dropped
 
 
 def test_a_server_killed_mid_load_then_restarted_converges(tmp_path_factory) -> None:
