@@ -12,9 +12,8 @@ import igraph as ig
 import leidenalg
 import polars as pl
 
+from orc_ai.graph.models import MIN_EDGE_WEIGHT
 from orc_ai.hashing import stable_hash
-
-MIN_EDGE_WEIGHT = 1e-9
 
 COMMUNITY_SCHEMA = {
     "community_id": pl.String,

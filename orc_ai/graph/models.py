@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+# clustering treats a relation's weight as at least this (a zero or negative weight would drop or invert the edge)
+MIN_EDGE_WEIGHT = 1e-9
+
 
 class SearchHit(BaseModel):
     id: str

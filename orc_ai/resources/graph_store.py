@@ -22,6 +22,9 @@ class GraphStoreResource(dg.ConfigurableResource):
     neo4j_password: str | None = Field(default=None, description="Neo4j password; pass dg.EnvVar, never a literal.")
     neo4j_database: str | None = Field(default=None, description="Database name; default the server's default.")
     batch_size: int = Field(default=1000, description="Rows per write transaction (UNWIND batch).")
+    write_concurrency: int = Field(
+        default=2, description="Neo4j sessions writing at once, on buckets that lock disjoint nodes (1: serial)."
+    )
 
     _store: GraphStore | None = PrivateAttr(default=None)
 
@@ -35,6 +38,7 @@ class GraphStoreResource(dg.ConfigurableResource):
                 self.neo4j_password,
                 database=self.neo4j_database,
                 batch_size=self.batch_size,
+                write_concurrency=self.write_concurrency,
             )
         else:
             self._store = EmbeddedGraphStore(Path(self.path))

@@ -136,6 +136,28 @@ def test_loading_twice_leaves_identical_counts_and_properties(store: Neo4jGraphS
     assert sorted(store._read("MATCH (e:Entity:Team) RETURN count(e) AS n")[0].values()) == [3]
 
 
+_SNAPSHOT = """
+MATCH (n) OPTIONAL MATCH (n)-[r]->(m)
+WITH n, r, m ORDER BY type(r), coalesce(r.relation_id, ''), coalesce(m.entity_id, m.chunk_id, '')
+WITH n, collect([type(r), properties(r), coalesce(m.entity_id, m.chunk_id, m.doc_id)]) AS out
+RETURN labels(n) AS labels, properties(n) AS props, out
+ORDER BY coalesce(n.entity_id, n.chunk_id, n.doc_id)
+"""
+
+
+def test_parallel_sessions_write_the_same_graph_as_one(store: Neo4jGraphStore) -> None:
+    names = [f"entity {i}" for i in range(60)]
+    graph = small_graph(names, _planted_cliques(6, 10))
+    snapshots = []
+    for sessions in (1, 4):
+        with store.driver.session() as session:
+            session.run("MATCH (n) DETACH DELETE n").consume()
+        store.write_concurrency = sessions
+        load(store, graph)
+        snapshots.append(store._read(_SNAPSHOT))
+    assert len(snapshots[0]) == 2 + 4 + 60 and snapshots[1] == snapshots[0]
+
+
 def test_removed_rows_are_pruned_and_changed_types_relabelled(store: Neo4jGraphStore) -> None:
     load(store, small_graph())
     graph = small_graph()
