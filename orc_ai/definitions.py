@@ -24,6 +24,10 @@ def _env_or(name: str, default: str | None = None) -> str | dg.EnvVar | None:
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
+def _env_int_or(name: str, default: int) -> int | dg.EnvVar:
+    return dg.EnvVar.int(name) if os.environ.get(name) else default
+
+
 def build_resources() -> dict[str, object]:
     """Resources from the environment; with nothing set everything is local and offline."""
     home = settings.orc_home()
@@ -37,6 +41,8 @@ def build_resources() -> dict[str, object]:
             neo4j_user=_env_or("ORC_AI_NEO4J_USER"),
             neo4j_password=_env_or("ORC_AI_NEO4J_PASSWORD"),
             neo4j_database=_env_or("ORC_AI_NEO4J_DATABASE"),
+            batch_size=_env_int_or("ORC_AI_NEO4J_BATCH_SIZE", 1000),
+            write_concurrency=_env_int_or("ORC_AI_NEO4J_WRITE_CONCURRENCY", 2),
         ),
         "embedder": EmbedderResource(
             provider=os.environ.get("ORC_AI_EMBEDDINGS_PROVIDER", "local"),

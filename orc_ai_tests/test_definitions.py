@@ -1,6 +1,7 @@
 """The code location loads, and every asset of the chain is gated by at least one blocking check."""
 
 import dagster as dg
+import pytest
 
 from orc_ai.definitions import defs
 
@@ -43,3 +44,16 @@ def test_dagster_cli_validates_the_code_location(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Validation successful" in result.stderr + result.stdout
+
+
+def test_neo4j_write_settings_come_from_the_environment(monkeypatch) -> None:
+    from orc_ai.definitions import build_resources
+
+    monkeypatch.setenv("ORC_AI_NEO4J_WRITE_CONCURRENCY", "4")
+    monkeypatch.setenv("ORC_AI_NEO4J_BATCH_SIZE", "250")
+    with dg.build_resources({"graph_store": build_resources()["graph_store"]}) as resources:
+        assert (resources.graph_store.write_concurrency, resources.graph_store.batch_size) == (4, 250)
+    monkeypatch.setenv("ORC_AI_NEO4J_WRITE_CONCURRENCY", "many")
+    with pytest.raises(dg.DagsterInvalidConfigError):  # a bad value is a config error at run start, not a crash
+        with dg.build_resources({"graph_store": build_resources()["graph_store"]}):
+            pass
