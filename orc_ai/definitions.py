@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from orc_ai import settings
+from orc_ai import defaults, settings
 from orc_ai.assets import chunks, communities, documents, embeddings, entities, graph
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -41,8 +41,8 @@ def build_resources() -> dict[str, object]:
             neo4j_user=_env_or("ORC_AI_NEO4J_USER"),
             neo4j_password=_env_or("ORC_AI_NEO4J_PASSWORD"),
             neo4j_database=_env_or("ORC_AI_NEO4J_DATABASE"),
-            batch_size=_env_int_or("ORC_AI_NEO4J_BATCH_SIZE", 1000),
-            write_concurrency=_env_int_or("ORC_AI_NEO4J_WRITE_CONCURRENCY", 2),
+            batch_size=_env_int_or("ORC_AI_NEO4J_BATCH_SIZE", defaults.NEO4J_BATCH_SIZE),
+            write_concurrency=_env_int_or("ORC_AI_NEO4J_WRITE_CONCURRENCY", defaults.NEO4J_WRITE_CONCURRENCY),
         ),
         "embedder": EmbedderResource(
             provider=os.environ.get("ORC_AI_EMBEDDINGS_PROVIDER", "local"),

@@ -57,3 +57,10 @@ def test_neo4j_write_settings_come_from_the_environment(monkeypatch) -> None:
     with pytest.raises(dg.DagsterInvalidConfigError):  # a bad value is a config error at run start, not a crash
         with dg.build_resources({"graph_store": build_resources()["graph_store"]}):
             pass
+    monkeypatch.setenv("ORC_AI_NEO4J_WRITE_CONCURRENCY", "0")
+    monkeypatch.setenv("ORC_AI_GRAPH_BACKEND", "neo4j")
+    monkeypatch.setenv("ORC_AI_NEO4J_URI", "bolt://127.0.0.1:1")
+    with pytest.raises(dg.DagsterResourceFunctionError) as raised:  # checked before any connection is tried
+        with dg.build_resources({"graph_store": build_resources()["graph_store"]}):
+            pass
+    assert "must be at least 1" in str(raised.value.__cause__)

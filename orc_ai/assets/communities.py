@@ -16,9 +16,9 @@ from orc_ai.resources.llm import LLMResource
 
 class CommunitiesConfig(dg.Config):
     algorithm: Literal["leidenalg", "gds"] = Field(
-        default="leidenalg",
+        default=defaults.COMMUNITY_ALGORITHM,
         description="leidenalg: Leiden in this process, on any store. gds: Leiden inside Neo4j (Graph Data Science "
-        "plugin; the Neo4j store only), levels taken from its intermediate communities.",
+        "plugin; the Neo4j store only), levels from its intermediate communities.",
     )
     max_cluster_size: int = Field(default=defaults.LEIDEN_MAX_CLUSTER_SIZE, description="Split larger communities.")
     max_levels: int = Field(default=defaults.LEIDEN_MAX_LEVELS, description="Depth of the hierarchy.")
@@ -41,10 +41,10 @@ def communities(
     store = graph_store.get_store()
     edges = store.entity_edges()
     if config.algorithm == "gds":
-        if not hasattr(store, "leiden_levels"):
-            raise dg.Failure(f"algorithm=gds needs the Neo4j graph store, not {graph_store.backend!r}")
         levels = store.leiden_levels(config.seed, config.resolution)
-        clustering = cluster_from_levels(levels, edges, config.max_cluster_size, config.max_levels)
+        clustering = cluster_from_levels(
+            levels, edges, config.max_cluster_size, config.max_levels, config.seed, config.resolution
+        )
     else:
         clustering = cluster_graph(edges, config.max_cluster_size, config.max_levels, config.seed, config.resolution)
     if config.llm_summaries and llm.enabled:

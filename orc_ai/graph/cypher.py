@@ -204,15 +204,17 @@ RETURN documents, chunks, entities, relations, communities, mentions, next_chunk
 """
 
 # Leiden in the database (Neo4j Graph Data Science): an undirected, weighted projection of the entity relations
-# (both directions of a pair summed, as the in-process clustering does), streamed with every aggregation level
+# (both directions of a pair summed, as the in-process clustering does), streamed with every aggregation level.
+# Rows are projected in id order by one thread, so a seeded run does not depend on the order nodes were written.
 GDS_LEIDEN_AVAILABLE = "SHOW PROCEDURES YIELD name WHERE name = 'gds.leiden.stream' RETURN count(*) > 0 AS available"
 GDS_PROJECT_ENTITY_GRAPH = """
 MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL AND s <> t
 WITH CASE WHEN s.entity_id < t.entity_id THEN [s, t] ELSE [t, s] END AS pair,
      CASE WHEN r.weight > $min_weight THEN r.weight ELSE $min_weight END AS weight
 WITH pair[0] AS a, pair[1] AS b, sum(weight) AS weight
+ORDER BY a.entity_id, b.entity_id
 WITH gds.graph.project($graph, a, b, {relationshipProperties: {weight: weight}},
-                       {undirectedRelationshipTypes: ['*']}) AS g
+                       {undirectedRelationshipTypes: ['*'], readConcurrency: 1}) AS g
 RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
 """
 GDS_LEIDEN_STREAM = """

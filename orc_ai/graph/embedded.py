@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from orc_ai.errors import GraphStoreError
 from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
 from orc_ai.graph.store import VectorKind, validate_graph_name
 from orc_ai.graph.vector_index import VectorIndex
@@ -193,6 +194,9 @@ class EmbeddedGraphStore:
         if relations is None:
             return pl.DataFrame(schema={"source_id": pl.String, "target_id": pl.String, "weight": pl.Float64})
         return relations.select("source_id", "target_id", "weight")
+
+    def leiden_levels(self, seed: int = 42, resolution: float = 1.0) -> pl.DataFrame:
+        raise GraphStoreError("in-database Leiden (communities algorithm 'gds') needs the Neo4j graph store")
 
     def stats(self) -> GraphStats:
         tables = {t: self._read(t) for t in _TABLE_IDS}

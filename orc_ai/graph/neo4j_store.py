@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -17,8 +18,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError
 
+from orc_ai import defaults
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
 from orc_ai.graph.models import MIN_EDGE_WEIGHT, GraphStats, Neighbourhood, SearchHit
@@ -59,9 +61,9 @@ class Neo4jGraphStore:
         self,
         driver: Driver,
         database: str | None = None,
-        batch_size: int = 1000,
+        batch_size: int = defaults.NEO4J_BATCH_SIZE,
         vector_oversampling: int = 10,
-        write_concurrency: int = 2,
+        write_concurrency: int = defaults.NEO4J_WRITE_CONCURRENCY,
     ):
         self.driver = driver
         self.vector_oversampling = vector_oversampling
@@ -93,11 +95,16 @@ class Neo4jGraphStore:
         self.driver.close()
 
     # -- plumbing ----------------------------------------------------------------------------------------
-    def _write(self, query: str, rows: Sequence[dict], size: int | None = None) -> int:
-        """Run ``query`` over ``rows`` in batches, one managed (retried) transaction per batch."""
+    def _write(
+        self, query: str, rows: Sequence[dict], size: int | None = None, stop: threading.Event | None = None
+    ) -> int:
+        """Run ``query`` over ``rows`` in batches, one managed (retried) transaction per batch; returns early when
+        ``stop`` is set (another writer failed)."""
         size = size or self.batch_size
         written = 0
         for batch in _batches(rows, size):
+            if stop is not None and stop.is_set():
+                break
 
             def work(tx, batch=batch):
                 tx.run(query, rows=batch).consume()
@@ -119,19 +126,29 @@ class Neo4jGraphStore:
         size: int | None = None,
     ) -> int:
         """``_write`` from up to ``write_concurrency`` sessions at once, on buckets whose rows lock disjoint nodes
-        (``keys``: the id columns of the nodes a row locks; see ``write_plan``)."""
+        (``keys``: the id columns of the nodes a row locks; see ``write_plan``). The first failure stops every
+        writer after its current batch and is raised, with the other writers' failures as notes."""
+        size = size or self.batch_size
+        workers = self.write_concurrency if frame.height > size else 1  # one batch: no point splitting it
         written = 0
-        for buckets in bucket_rounds(frame, keys, self.write_concurrency, same_nodes):
+        for buckets in bucket_rounds(frame, keys, workers, same_nodes):
             if len(buckets) == 1:
                 written += self._write(query, _rows(buckets[0]), size)
                 continue
-            with ThreadPoolExecutor(max_workers=self.write_concurrency) as pool:
-                futures = [pool.submit(self._write, query, _rows(bucket), size) for bucket in buckets]
-                done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-                if failed := [f.exception() for f in done if f.exception() is not None]:
-                    pool.shutdown(cancel_futures=True)
-                    raise failed[0]
-                written += sum(f.result() for f in futures)
+            stop = threading.Event()
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="neo4j-writer")
+            try:
+                futures = [pool.submit(self._write, query, _rows(bucket), size, stop) for bucket in buckets]
+                wait(futures, return_when=FIRST_EXCEPTION)
+            finally:
+                stop.set()  # no-op when all succeeded; otherwise (a failure, an interrupt) writers stop early
+                pool.shutdown(wait=True, cancel_futures=True)
+            failures = [f.exception() for f in futures if not f.cancelled() and f.exception() is not None]
+            if failures:
+                for other in failures[1:]:
+                    failures[0].add_note(f"another writer also failed: {other}")
+                raise failures[0]
+            written += sum(f.result() for f in futures)
         return written
 
     def _read(self, query: str, **params: Any) -> list[dict]:
@@ -286,15 +303,19 @@ class Neo4jGraphStore:
         with self.driver.session(database=self.database) as session:
             try:
                 projected = session.run(cypher.GDS_PROJECT_ENTITY_GRAPH, graph=graph, min_weight=MIN_EDGE_WEIGHT)
-                if not projected.single()["nodes"]:
+                record = projected.single()
+                if record is None or not record["nodes"]:
                     return pl.DataFrame(schema=schema)
                 rows = session.run(
                     cypher.GDS_LEIDEN_STREAM, graph=graph, seed=int(seed), resolution=float(resolution)
                 ).data()
-            except Neo4jError as exc:
+            except (Neo4jError, DriverError) as exc:
                 raise GraphStoreError(f"GDS Leiden failed: {exc}") from exc
             finally:
-                session.run(cypher.GDS_DROP_GRAPH, graph=graph).consume()
+                try:
+                    session.run(cypher.GDS_DROP_GRAPH, graph=graph).consume()
+                except (Neo4jError, DriverError) as exc:  # never hide the real error; GDS frees it on restart
+                    log.warning("could not drop the GDS projection %s: %s", graph, exc)
         return pl.DataFrame(rows, schema=schema).sort("entity_id")
 
 

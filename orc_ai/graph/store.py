@@ -67,4 +67,9 @@ class GraphStore(Protocol):
         """``source_id``, ``target_id``, ``weight`` of every entity relation, for clustering."""
         ...
 
+    def leiden_levels(self, seed: int = 42, resolution: float = 1.0) -> pl.DataFrame:
+        """Leiden inside the database: ``entity_id`` and ``community_ids`` (finest to coarsest level); raises
+        ``GraphStoreError`` where the store cannot run it."""
+        ...
+
     def stats(self) -> GraphStats: ...

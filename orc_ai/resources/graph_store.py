@@ -6,6 +6,7 @@ from typing import Literal
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from orc_ai import defaults
 from orc_ai.errors import ConfigError
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
@@ -21,15 +22,18 @@ class GraphStoreResource(dg.ConfigurableResource):
     neo4j_user: str | None = Field(default=None, description="Neo4j user; unset when auth is off.")
     neo4j_password: str | None = Field(default=None, description="Neo4j password; pass dg.EnvVar, never a literal.")
     neo4j_database: str | None = Field(default=None, description="Database name; default the server's default.")
-    batch_size: int = Field(default=1000, description="Rows per write transaction (UNWIND batch).")
+    batch_size: int = Field(default=defaults.NEO4J_BATCH_SIZE, description="Rows per write transaction (UNWIND batch).")
     write_concurrency: int = Field(
-        default=2, description="Neo4j sessions writing at once, on buckets that lock disjoint nodes (1: serial)."
+        default=defaults.NEO4J_WRITE_CONCURRENCY,
+        description="Neo4j sessions writing at once, on buckets that lock disjoint nodes (1: serial).",
     )
 
     _store: GraphStore | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if self.backend == "neo4j":
+            if self.batch_size < 1 or self.write_concurrency < 1:
+                raise ConfigError("graph_store batch_size and write_concurrency must be at least 1")
             if not self.neo4j_uri:
                 raise ConfigError("graph_store backend 'neo4j' needs neo4j_uri (set ORC_AI_NEO4J_URI)")
             self._store = Neo4jGraphStore.connect(

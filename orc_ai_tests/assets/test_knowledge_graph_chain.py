@@ -62,7 +62,7 @@ def test_sample_corpus_becomes_a_graph_with_communities_and_every_check_passes(c
     gds = chain.run(home, sample_docs, {"communities": {"algorithm": "gds"}}, selection=["communities"])
     assert not gds.success  # Leiden in the database needs the Neo4j store: a clear failure, not a silent fallback
     (failure,) = [e for e in gds.all_events if e.is_step_failure]
-    assert "algorithm=gds needs the Neo4j graph store" in failure.step_failure_data.error.message
+    assert "needs the Neo4j graph store" in failure.step_failure_data.error.to_string()
 
 
 def test_hostile_files_are_quarantined_with_reasons_and_the_run_stays_green(chain, sample_docs, tmp_path) -> None:

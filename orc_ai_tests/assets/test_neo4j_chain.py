@@ -43,7 +43,8 @@ def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path,
     assert in_database["algorithm"] == "gds" and in_database["clustered_entities"] == in_process["clustered_entities"]
     assert abs(in_database["modularity"] - in_process["modularity"]) < 0.1, (in_database, in_process)
 
-    chain.run(neo_home, sample_docs, selection=["communities"], env=env)  # back to leidenalg for the comparison
+    back = chain.run(neo_home, sample_docs, selection=["communities"], env=env)  # leidenalg again, to compare
+    assert back.success and metadata(back, "communities")["algorithm"] == "leidenalg"
     chain.monkeypatch.setenv("ORC_AI_GRAPH_BACKEND", "embedded")
     assert chain.run(embedded_home, sample_docs).success
     embedded = EmbeddedGraphStore(embedded_home / "graph")

@@ -1,4 +1,5 @@
 import polars as pl
+import pytest
 
 from orc_ai.graph.communities import cluster_from_levels, cluster_graph, level_modularity
 
@@ -76,13 +77,28 @@ def test_levels_from_elsewhere_become_the_same_nested_hierarchy() -> None:
     assert by_members[("a", "b")]["parent_id"] == by_members[("a", "b", "c")]["community_id"]
     assert by_members[("a", "b", "c")]["parent_id"] == by_members[("a", "b", "c", "d")]["community_id"]
     assert result.levels == 3 and result.clustered_entities == 6
-    assert result.modularity == level_modularity(edges, table)
+    # level 0 {a,b,c,d} {e,f} on the path a-b-c-d plus e-f (m = 4): (3/4 - (6/8)^2) + (1/4 - (2/8)^2)
+    assert result.modularity == pytest.approx(0.375)
 
 
 def test_levels_that_do_not_split_are_skipped_and_depth_is_capped() -> None:
-    levels = _levels({"a": [1, 5, 9], "b": [2, 5, 9], "c": [3, 5, 9]})
-    edges = pl.DataFrame([("a", "b", 1.0), ("b", "c", 1.0)], schema=["source_id", "target_id", "weight"], orient="row")
-    table = cluster_from_levels(levels, edges, max_cluster_size=1, max_levels=2).communities
-    assert table.filter(pl.col("level") == 0)["entity_ids"].to_list() == [["a", "b", "c"]]
-    assert sorted(table.filter(pl.col("level") == 1)["entity_ids"].to_list()) == [["a"], ["b"], ["c"]]
-    assert table["level"].max() == 1
+    levels = _levels({"a": [1, 5, 5, 9], "b": [1, 5, 5, 9], "c": [2, 5, 5, 9], "d": [3, 6, 6, 9]})
+    edges = pl.DataFrame(
+        [("a", "b", 1.0), ("b", "c", 1.0), ("c", "d", 1.0)], schema=["source_id", "target_id", "weight"], orient="row"
+    )
+    deep = cluster_from_levels(levels, edges, max_cluster_size=1, max_levels=5).communities
+    # ids 9 are level 0; 5/6 split it into {a,b,c} and {d}; the next level repeats 5/6 and is skipped, so
+    # {a,b,c} takes the finest level, which splits it into {a,b} and {c}
+    assert sorted(deep.filter(pl.col("level") == 1)["entity_ids"].to_list()) == [["a", "b", "c"], ["d"]]
+    assert sorted(deep.filter(pl.col("level") == 2)["entity_ids"].to_list()) == [["a", "b"], ["c"]]
+    capped = cluster_from_levels(levels, edges, max_cluster_size=1, max_levels=2).communities
+    assert capped["level"].max() == 1 and capped.height == 3
+
+
+def test_a_large_community_no_finer_level_splits_is_split_in_process() -> None:
+    edges = _cliques(2, 5)
+    names = sorted(set(edges["source_id"]) | set(edges["target_id"]))
+    one_level = _levels({n: [7] for n in names})  # Leiden elsewhere put everything in one community
+    table = cluster_from_levels(one_level, edges, max_cluster_size=6).communities
+    children = table.filter(pl.col("level") == 1)["entity_ids"].to_list()
+    assert sorted({m.split("_")[0] for m in c} for c in children) == [{"n0"}, {"n1"}]

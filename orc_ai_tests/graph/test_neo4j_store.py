@@ -238,17 +238,46 @@ def _planted_cliques(n_cliques: int, size: int) -> list[tuple[int, int, float]]:
     return edges
 
 
+def _wipe(store: Neo4jGraphStore) -> None:
+    with store.driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+
+
 def test_gds_leiden_runs_in_the_database_and_finds_the_planted_communities(store: Neo4jGraphStore) -> None:
     assert store.has_gds()
-    load(store, small_graph([f"entity {i}" for i in range(20)], _planted_cliques(4, 5)))
+    assert store.leiden_levels().is_empty()  # no relations: nothing to cluster
+    graph = small_graph([f"entity {i}" for i in range(20)], _planted_cliques(4, 5))
+    load(store, graph)
     levels = store.leiden_levels(seed=7)
-    assert levels.height == 20 and store.leiden_levels(seed=7).equals(levels)  # seeded: reproducible
     result = cluster_from_levels(levels, store.entity_edges(), max_cluster_size=10)
     level0 = result.communities.filter(pl.col("level") == 0)["entity_ids"].to_list()
-    want = sorted(sorted(_hex(c * 5 + i) for i in range(5)) for c in range(4))
-    assert sorted(level0) == want
+    assert sorted(level0) == sorted(sorted(_hex(c * 5 + i) for i in range(5)) for c in range(4))
     assert result.modularity > 0.6
     assert store._read("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n") == [{"n": 0}]  # dropped
+
+
+def test_seeded_gds_leiden_does_not_depend_on_the_order_nodes_were_written(store: Neo4jGraphStore) -> None:
+    # a ring of equal cliques: which neighbours Leiden merges depends on the order it visits nodes
+    ring = [(a, b, 1.0) for a, b, _ in _planted_cliques(16, 4)]
+    graph = small_graph([f"entity {i}" for i in range(64)], ring)
+    tables = []
+    for order in (lambda f: f, lambda f: f.reverse()):
+        _wipe(store)
+        load(store, {**graph, "entities": order(graph["entities"]), "relations": order(graph["relations"])})
+        tables.append(cluster_from_levels(store.leiden_levels(seed=3), store.entity_edges()).communities)
+    assert tables[0].equals(tables[1])
+
+
+def test_gds_leiden_uses_the_relation_weights(store: Neo4jGraphStore) -> None:
+    # a complete graph: without weights no split beats one community; weights make two groups of four
+    edges = [(a, b, 5.0 if (a < 4) == (b < 4) else 0.01) for a in range(8) for b in range(8) if a < b]
+    load(store, small_graph([f"entity {i}" for i in range(8)], edges))
+    levels = store.leiden_levels(seed=1)
+    coarsest = levels.with_columns(pl.col("community_ids").list.last().alias("c")).group_by("c").agg("entity_id")
+    assert sorted(sorted(ids) for ids in coarsest["entity_id"].to_list()) == [
+        [_hex(i) for i in range(4)],
+        [_hex(i) for i in range(4, 8)],
+    ]
 
 
 def test_a_server_killed_mid_load_then_restarted_converges(tmp_path_factory) -> None:
