@@ -2,7 +2,8 @@
 
 The graph is the chain's output on the 2Wiki corpus (entities + relations, >= 100k relationships), read from the
 parquet tables of a finished run (benchmarks/pipeline_2wiki.py --out DIR leaves them in DIR/home_full/assets).
-Each writer gets an empty database; rate = (nodes + relationships) / second.
+Every writer gets the same graph, properties included (no chunks, so no MENTIONS links), and an empty database;
+rate = (nodes + relationships) / second.
 
 Setup (a small venv: the benchmark does not need torch):
   uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j neo4j-rust-ext polars \\
@@ -27,6 +28,8 @@ from neo4j import GraphDatabase
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
 
 NAIVE_SAMPLE = 3000  # rows per kind for the per-row loop (the full graph would take hours)
+ENTITY_PROPERTIES = ["name", "type", "aliases", "aliases_text", "description", "mention_count", "doc_count"]
+RELATION_PROPERTIES = ["relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids"]
 
 
 def wipe(driver) -> None:
@@ -63,33 +66,43 @@ def ours(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: in
 
 def naive(driver, entities: pl.DataFrame, relations: pl.DataFrame) -> float:
     """One auto-commit MERGE per row, what a first implementation often looks like."""
+    entities = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
     with driver.session() as session:
         session.run("CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE").consume()
         start = time.perf_counter()
         for row in entities.iter_rows(named=True):
             session.run(
-                "MERGE (e:Entity {entity_id: $id}) SET e.name = $name, e.type = $type",
+                "MERGE (e:Entity {entity_id: $id}) SET e += $properties, e.embedding = $vector",
                 id=row["entity_id"],
-                name=row["name"],
-                type=row["type"],
+                properties={key: row[key] for key in ENTITY_PROPERTIES},
+                vector=list(row["vector"]),
             ).consume()
         for row in relations.iter_rows(named=True):
             session.run(
                 "MATCH (s:Entity {entity_id: $s}), (t:Entity {entity_id: $t}) "
-                "MERGE (s)-[r:CO_OCCURS {relation_id: $id}]->(t) SET r.weight = $w",
+                "MERGE (s)-[r:CO_OCCURS {relation_id: $id}]->(t) SET r += $properties",
                 s=row["source_id"],
                 t=row["target_id"],
                 id=row["relation_id"],
-                w=row["weight"],
+                properties={key: row[key] for key in RELATION_PROPERTIES},
             ).consume()
         return time.perf_counter() - start
 
 
 def graphrag(
-    driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: int, vector_index: bool = False
+    driver,
+    entities: pl.DataFrame,
+    relations: pl.DataFrame,
+    batch_size: int,
+    vector_index: bool = False,
+    names_only: bool = False,
 ) -> float:
-    """neo4j-graphrag's writer as shipped; with ``vector_index`` the same HNSW index as ours exists first, so both
-    end with a searchable graph."""
+    """neo4j-graphrag's writer as shipped, given the properties ours writes. With ``vector_index`` the same HNSW
+    index as ours exists first, so both end with a searchable graph; ``names_only`` writes only entity names and
+    relation ids and weights (this benchmark's input before 2026-11-30: less work than ours)."""
+    node_keys = ["name"] if names_only else ENTITY_PROPERTIES
+    rel_keys = ["relation_id", "weight"] if names_only else RELATION_PROPERTIES
+    entities = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
     from neo4j_graphrag.components.kg_writer import Neo4jWriter
     from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
 
@@ -97,7 +110,7 @@ def graphrag(
         Neo4jNode(
             id=r["entity_id"],
             label=r["type"],
-            properties={"name": r["name"]},
+            properties={key: r[key] for key in node_keys},
             embedding_properties={"embedding": r["vector"]},
         )
         for r in entities.with_columns(pl.col("vector").arr.to_list()).iter_rows(named=True)
@@ -107,7 +120,7 @@ def graphrag(
             start_node_id=r["source_id"],
             end_node_id=r["target_id"],
             type=r["type"],
-            properties={"relation_id": r["relation_id"], "weight": r["weight"]},
+            properties={key: r[key] for key in rel_keys},
         )
         for r in relations.iter_rows(named=True)
     ]
@@ -137,6 +150,8 @@ def main() -> None:
     relations = pl.read_parquet(args.assets / "relations.parquet")
     vectors = pl.read_parquet(args.assets / "embeddings.parquet").filter(pl.col("kind") == "entity")
     entities = entities.join(vectors.select(pl.col("id").alias("entity_id"), "vector"), on="entity_id")
+    # the graph is entities and relations: no chunks, so no MENTIONS for ours to link
+    entities = entities.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("chunk_ids"))
     driver = GraphDatabase.driver(args.uri, auth=None)
     results: dict = {"entities": entities.height, "relations": relations.height}
 
@@ -163,12 +178,16 @@ def main() -> None:
 
     wipe(driver)
     results["naive_per_row_sample"] = outcome(driver, naive(driver, *sample(NAIVE_SAMPLE, NAIVE_SAMPLE)))
-    for vector_index in (False, True):
+    for suffix, options in (
+        ("", {}),
+        ("_with_vector_index", {"vector_index": True}),
+        ("_names_only", {"names_only": True}),
+    ):
         wipe(driver)
-        key = "neo4j_graphrag_writer_1000" + ("_with_vector_index" if vector_index else "")
+        key = "neo4j_graphrag_writer_1000" + suffix
         print(key, flush=True, file=sys.stderr)
         try:
-            results[key] = outcome(driver, graphrag(driver, entities, relations, 1000, vector_index))
+            results[key] = outcome(driver, graphrag(driver, entities, relations, 1000, **options))
         except ImportError as exc:
             results[key] = f"not installed: {exc}"
     for size in args.batch_sizes:

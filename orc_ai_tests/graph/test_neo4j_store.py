@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +158,28 @@ def test_parallel_sessions_write_the_same_graph_as_one(store: Neo4jGraphStore) -
         load(store, graph)
         snapshots.append(store._read(_SNAPSHOT))
     assert len(snapshots[0]) == 2 + 4 + 60 and snapshots[1] == snapshots[0]
+
+
+def test_a_deadlocked_batch_is_rerun_whole_after_the_other_commits(store: Neo4jGraphStore, caplog) -> None:
+    store._run("UNWIND ['a', 'b'] AS id MERGE (:DeadlockProbe {id: id})")
+    # each row locks its node, then waits: two batches locking a, b and b, a in opposite orders deadlock
+    query = (
+        "UNWIND $rows AS row MATCH (n:DeadlockProbe {id: row.id}) SET n.writer = row.writer "
+        "WITH row CALL apoc.util.sleep(400) RETURN count(*) AS n"
+    )
+    caplog.set_level(logging.DEBUG, logger="orc_ai.graph.neo4j_store")
+    start = threading.Barrier(2)
+
+    def write(order: str) -> int:
+        start.wait()
+        return store._write(query, [{"id": node, "writer": order} for node in order], size=10)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(write, order) for order in ("ab", "ba")]
+        assert [f.result(timeout=60) for f in futures] == [2, 2]
+    assert any("lost a deadlock" in record.getMessage() for record in caplog.records)
+    writers = store._read("MATCH (n:DeadlockProbe) RETURN collect(DISTINCT n.writer) AS w")[0]["w"]
+    assert len(writers) == 1  # the victim's batch ran again, whole, after the winner committed
 
 
 def test_removed_rows_are_pruned_and_changed_types_relabelled(store: Neo4jGraphStore) -> None:
