@@ -6,7 +6,26 @@ put into query text, and only after ``validate_graph_name`` / ``int()`` (Cypher 
 
 from __future__ import annotations
 
-from orc_ai.graph.store import validate_graph_name
+from collections.abc import Sequence
+
+from orc_ai.graph.store import is_graph_name, validate_graph_name
+
+ROWS_HEADER = "UNWIND $rows AS row"
+
+
+def columnar(query: str, columns: Sequence[str]) -> str:
+    """``query``, written over rows (it starts with ``UNWIND $rows AS row``), reading ``$rows`` as a map of equally
+    long lists, one per column: a batch encodes and decodes in about half the time of a map per row. Column names
+    become query text, so they are checked first."""
+    head, header, body = query.partition(ROWS_HEADER)
+    if not header or head.strip():
+        raise ValueError(f"a batch query starts with {ROWS_HEADER!r}")
+    bad = [name for name in columns if not is_graph_name(name)]
+    if bad or not columns:
+        raise ValueError(f"column names must be identifiers: {bad or 'none given'}")
+    fields = ", ".join(f"{name}: $rows.{name}[i]" for name in columns)
+    return f"UNWIND range(0, size($rows.{columns[0]}) - 1) AS i WITH {{{fields}}} AS row{body}"
+
 
 CONSTRAINTS = [
     "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.doc_id IS UNIQUE",

@@ -43,27 +43,28 @@ class _Deadlock(Exception):
     nodes of different buckets)."""
 
 
-class _Batch(list):
-    """Rows sent as one query parameter. The driver formats every RUN's parameters for its debug log even when
-    debug logging is off; with a summary as repr that costs nothing (a batch of 1,000 embeddings took ~0.2 s of
-    float formatting) and row data never reaches a log."""
+class _Columns(dict):
+    """One batch as a query parameter: a list per column (see ``cypher.columnar``). The driver formats every RUN's
+    parameters for its debug log even when debug logging is off; with a summary as repr that costs nothing (a
+    batch of 1,000 embeddings took ~0.2 s of float formatting) and row data never reaches a log."""
 
     def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
+        return f"<{len(next(iter(self.values()), []))} rows of {len(self)} columns>"
 
 
-def _batches(rows: Sequence[dict], size: int) -> Iterator[_Batch]:
-    for start in range(0, len(rows), size):
-        yield _Batch(rows[start : start + size])
+def _batches(frame: pl.DataFrame, size: int) -> Iterator[_Columns]:
+    for start in range(0, frame.height, size):
+        batch = frame.slice(start, size)
+        yield _Columns({name: batch[name].to_list() for name in batch.columns})
 
 
-def _rows(frame: pl.DataFrame) -> list[dict]:
-    """Plain Python rows; vectors become lists of floats plus a ``vector_hash`` of their float32 bytes."""
-    if "vector" in frame.columns:
-        vectors = frame["vector"].to_numpy().astype(np.float32)
-        hashes = [hashlib.sha1(v.tobytes()).hexdigest() for v in vectors]
-        frame = frame.with_columns(pl.col("vector").arr.to_list(), pl.Series("vector_hash", hashes, dtype=pl.String))
-    return frame.to_dicts()
+def _with_vector_hash(frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``vector_hash``, a hash of each vector's float32 bytes, when the frame has a ``vector`` column."""
+    if "vector" not in frame.columns:
+        return frame
+    vectors = frame["vector"].to_numpy().astype(np.float32)
+    hashes = [hashlib.sha1(v.tobytes()).hexdigest() for v in vectors]
+    return frame.with_columns(pl.Series("vector_hash", hashes, dtype=pl.String))
 
 
 class Neo4jGraphStore:
@@ -108,11 +109,15 @@ class Neo4jGraphStore:
 
     # -- plumbing ----------------------------------------------------------------------------------------
     def _write(
-        self, query: str, rows: Sequence[dict], size: int | None = None, stop: threading.Event | None = None
+        self, query: str, rows: pl.DataFrame, size: int | None = None, stop: threading.Event | None = None
     ) -> int:
-        """Run ``query`` over ``rows`` in batches, one managed (retried) transaction per batch; returns early when
-        ``stop`` is set (another writer failed)."""
+        """Run ``query`` (``UNWIND $rows AS row ...``) over ``rows`` in batches, one managed (retried) transaction
+        per batch; returns early when ``stop`` is set (another writer failed)."""
+        if rows.is_empty():
+            return 0
         size = size or self.batch_size
+        rows = _with_vector_hash(rows)
+        query = cypher.columnar(query, rows.columns)
         written = 0
         for batch in _batches(rows, size):
             if stop is not None and stop.is_set():
@@ -120,11 +125,11 @@ class Neo4jGraphStore:
             try:
                 self._commit(query, batch)
             except Neo4jError as exc:
-                raise GraphStoreError(f"Neo4j rejected a batch of {len(batch)} rows: {exc}") from exc
-            written += len(batch)
+                raise GraphStoreError(f"Neo4j rejected a batch ({batch!r}): {exc}") from exc
+            written += len(batch[rows.columns[0]])
         return written
 
-    def _commit(self, query: str, batch: _Batch) -> None:
+    def _commit(self, query: str, batch: _Columns) -> None:
         """One managed transaction for ``batch``; a deadlock victim is retried after a short, jittered backoff."""
 
         def work(tx):
@@ -143,7 +148,7 @@ class Neo4jGraphStore:
             except _Deadlock as exc:
                 if attempt == _DEADLOCK_RETRIES - 1:
                     raise exc.__cause__ from None
-                log.debug("batch of %d rows lost a deadlock; retry %d", len(batch), attempt + 1)
+                log.debug("batch %r lost a deadlock; retry %d", batch, attempt + 1)
                 time.sleep(min(0.02 * 2**attempt, 1.0) * random.uniform(0.5, 1.5))
 
     def _write_frame(
@@ -162,12 +167,12 @@ class Neo4jGraphStore:
         written = 0
         for buckets in bucket_rounds(frame, keys, workers, same_nodes):
             if len(buckets) == 1:
-                written += self._write(query, _rows(buckets[0]), size)
+                written += self._write(query, buckets[0], size)
                 continue
             stop = threading.Event()
             pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="neo4j-writer")
             try:
-                futures = [pool.submit(self._write, query, _rows(bucket), size, stop) for bucket in buckets]
+                futures = [pool.submit(self._write, query, bucket, size, stop) for bucket in buckets]
                 wait(futures, return_when=FIRST_EXCEPTION)
             finally:
                 stop.set()  # no-op when all succeeded; otherwise (a failure, an interrupt) writers stop early
@@ -211,7 +216,7 @@ class Neo4jGraphStore:
 
     # -- writes ------------------------------------------------------------------------------------------
     def upsert_documents(self, documents: pl.DataFrame) -> int:
-        return self._write(cypher.UPSERT_DOCUMENTS, _rows(documents))
+        return self._write(cypher.UPSERT_DOCUMENTS, documents)
 
     def upsert_chunks(self, chunks: pl.DataFrame) -> int:
         if chunks.height:
@@ -257,7 +262,7 @@ class Neo4jGraphStore:
         removed = {}
         for table, ids in keep.items():
             stale = [row for row in self._read(cypher.ALL_IDS[table]) if row["id"] not in ids]
-            removed[table] = self._write(cypher.DELETE_BY_ID[table], stale) if stale else 0
+            removed[table] = self._write(cypher.DELETE_BY_ID[table], pl.DataFrame(stale)) if stale else 0
         return removed
 
     def write_communities(self, communities: pl.DataFrame) -> int:
@@ -265,9 +270,8 @@ class Neo4jGraphStore:
             pass
         columns = ["community_id", "level", "parent_id", "entity_ids", "size", "title", "summary", "summary_source"]
         present = [c for c in columns if c in communities.columns]
-        written = self._write(
-            cypher.CREATE_COMMUNITIES, communities.select(present).to_dicts(), size=max(1, self.batch_size // 10)
-        )
+        size = max(1, self.batch_size // 10)  # a row carries a community's whole member list
+        written = self._write(cypher.CREATE_COMMUNITIES, communities.select(present), size=size)
         self._run(cypher.LINK_COMMUNITY_PARENTS)
         return written
 

@@ -172,7 +172,7 @@ def test_a_deadlocked_batch_is_rerun_whole_after_the_other_commits(store: Neo4jG
 
     def write(order: str) -> int:
         start.wait()
-        return store._write(query, [{"id": node, "writer": order} for node in order], size=10)
+        return store._write(query, pl.DataFrame({"id": list(order), "writer": [order, order]}), size=10)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(write, order) for order in ("ab", "ba")]

@@ -40,14 +40,14 @@ class _FakeSession:
         return work(self)
 
     def run(self, query, rows):
-        if any(row["id"] == self.driver.poison for row in rows):
+        if self.driver.poison in rows["id"]:
             self.driver.started.wait(timeout=10)  # fail while a healthy writer is mid-batch
             self.driver.failed.set()
             raise ClientError("poison row")
         self.driver.started.set()
         self.driver.failed.wait(timeout=10)
         time.sleep(0.05)
-        self.driver.batches.append(len(rows))
+        self.driver.batches.append(len(rows["id"]))
         return self
 
     def consume(self):
@@ -106,7 +106,7 @@ class DeadlockingSession:
         self.attempts += 1
         if self.attempts <= self.deadlocks:
             raise _deadlock()
-        self.written.append(list(rows))
+        self.written.append(dict(rows))
         return self
 
     def consume(self):
@@ -118,8 +118,8 @@ def test_a_deadlock_victim_is_retried_by_the_store_not_the_driver(monkeypatch) -
     monkeypatch.setattr(neo4j_store.time, "sleep", sleeps.append)
     driver = DeadlockingSession(deadlocks=3)
     store = Neo4jGraphStore(driver, batch_size=10)
-    assert store._write("UNWIND $rows AS row MERGE (:N {id: row.id})", [{"id": "a"}, {"id": "b"}]) == 2
-    assert driver.written == [[{"id": "a"}, {"id": "b"}]] and driver.driver_retries == 0
+    assert store._write("UNWIND $rows AS row MERGE (:N {id: row.id})", pl.DataFrame({"id": ["a", "b"]})) == 2
+    assert driver.written == [{"id": ["a", "b"]}] and driver.driver_retries == 0
     assert len(sleeps) == 3 and all(0 < s < 0.5 for s in sleeps) and sleeps[2] > sleeps[0]  # short, growing
 
 
@@ -128,5 +128,5 @@ def test_a_batch_that_keeps_losing_deadlocks_fails_with_the_servers_error(monkey
     driver = DeadlockingSession(deadlocks=1000)
     store = Neo4jGraphStore(driver, batch_size=10)
     with pytest.raises(GraphStoreError, match="DeadlockDetected"):
-        store._write("UNWIND $rows AS row MERGE (:N {id: row.id})", [{"id": "a"}])
+        store._write("UNWIND $rows AS row MERGE (:N {id: row.id})", pl.DataFrame({"id": ["a"]}))
     assert driver.attempts == neo4j_store._DEADLOCK_RETRIES and not driver.written
