@@ -8,18 +8,25 @@ rate = (nodes + relationships) / second.
 Setup (a small venv: the benchmark does not need torch):
   uv venv .cache/venvs/neo4j-bench && uv pip install -p .cache/venvs/neo4j-bench neo4j neo4j-rust-ext polars \\
       numpy pydantic usearch neo4j-graphrag==1.22.0 && uv pip install -p .cache/venvs/neo4j-bench --no-deps -e .
-Run:
-  scripts/neo4j-server 7687 /tmp/neo4j-bench &   # wait for NEO4J READY
-  .cache/venvs/neo4j-bench/bin/python benchmarks/neo4j_writer.py --assets DIR/home_full/assets --uri bolt://127.0.0.1:7687
+Run (it starts its own server, scripts/neo4j-server, on an empty data directory; about 15 minutes):
+  .cache/venvs/neo4j-bench/bin/python benchmarks/neo4j_writer.py --assets DIR/home_full/assets
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
+import os
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +34,7 @@ from neo4j import GraphDatabase
 
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
 
+REPO = Path(__file__).resolve().parents[1]
 NAIVE_SAMPLE = 3000  # rows per kind for the per-row loop (the full graph would take hours)
 ENTITY_PROPERTIES = ["name", "type", "aliases", "aliases_text", "description", "mention_count", "doc_count"]
 RELATION_PROPERTIES = ["relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids"]
@@ -139,11 +147,48 @@ def graphrag(
     return time.perf_counter() - start
 
 
+def _median_rate(pairs: list[dict], writer: str) -> int:
+    rates = sorted(pair[writer]["per_s"] for pair in pairs)
+    return rates[len(rates) // 2]
+
+
+@contextmanager
+def fresh_server(port: int) -> Iterator:
+    """A driver to a Neo4j started by scripts/neo4j-server on an empty data directory, removed afterwards (a store
+    kept from earlier benchmarks holds gigabytes of their transaction logs)."""
+    data = Path(tempfile.mkdtemp(prefix="neo4j-bench-"))
+    log = open(data / "server.log", "w+b")
+    server = subprocess.Popen(
+        [str(REPO / "scripts/neo4j-server"), str(port), str(data / "db")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    driver = None
+    try:
+        deadline = time.monotonic() + 300
+        while b"NEO4J READY" not in (data / "server.log").read_bytes():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"neo4j did not start, see {data / 'server.log'}")
+            time.sleep(0.5)
+        driver = GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None)
+        yield driver
+    finally:
+        if driver is not None:
+            driver.close()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=120)
+        log.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=Path, required=True)
-    parser.add_argument("--uri", default="bolt://127.0.0.1:7687")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--port", type=int, default=7688, help="Bolt port of the server the benchmark starts")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated graphrag / ORC AI runs at the defaults")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1000, 2000, 5000])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 2, 4], help="write_concurrency values")
     args = parser.parse_args()
     entities = pl.read_parquet(args.assets / "entities.parquet")
@@ -152,7 +197,6 @@ def main() -> None:
     entities = entities.join(vectors.select(pl.col("id").alias("entity_id"), "vector"), on="entity_id")
     # the graph is entities and relations: no chunks, so no MENTIONS for ours to link
     entities = entities.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("chunk_ids"))
-    driver = GraphDatabase.driver(args.uri, auth=None)
     results: dict = {"entities": entities.height, "relations": relations.height}
 
     def sample(n_entities: int, n_relations: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -162,46 +206,50 @@ def main() -> None:
         among = relations.filter(pl.col("source_id").is_in(ids) & pl.col("target_id").is_in(ids))
         return head, among.head(n_relations)
 
-    # warm the server's JIT and page cache on every writer's statements, so run order does not favour anyone
-    print("warm-up", flush=True, file=sys.stderr)
-    warm_e, warm_r = sample(5000, 20000)
-    for warm in (
-        lambda: ours(driver, warm_e, warm_r, 1000, 2),
-        lambda: naive(driver, *sample(300, 300)),
-        lambda: graphrag(driver, warm_e, warm_r, 1000),
-    ):
-        wipe(driver)
-        try:
-            warm()
-        except ImportError:
-            pass
+    if importlib.util.find_spec("neo4j_graphrag") is None:
+        sys.exit("neo4j-graphrag is not installed: see this script's docstring")
+    default = {"batch_size": 1000, "sessions": 2}  # the resource's defaults
+    with fresh_server(args.port) as driver:
 
-    wipe(driver)
-    results["naive_per_row_sample"] = outcome(driver, naive(driver, *sample(NAIVE_SAMPLE, NAIVE_SAMPLE)))
-    for suffix, options in (
-        ("", {}),
-        ("_with_vector_index", {"vector_index": True}),
-        ("_names_only", {"names_only": True}),
-    ):
-        wipe(driver)
-        key = "neo4j_graphrag_writer_1000" + suffix
-        print(key, flush=True, file=sys.stderr)
-        try:
-            results[key] = outcome(driver, graphrag(driver, entities, relations, 1000, **options))
-        except ImportError as exc:
-            results[key] = f"not installed: {exc}"
-    for size in args.batch_sizes:
-        for sessions in args.sessions:
+        def run(write: Callable, *graph: pl.DataFrame, **options) -> dict:
             wipe(driver)
-            print(f"orc_ai writer, batch {size}, {sessions} sessions", flush=True, file=sys.stderr)
-            seconds = ours(driver, entities, relations, size, sessions)
-            results[f"orc_ai_batch_{size}_sessions_{sessions}"] = outcome(driver, seconds)
-    default = results.get("orc_ai_batch_1000_sessions_2", {}).get("per_s")  # the resource's defaults
-    for name, writer in (("naive", "naive_per_row_sample"), ("graphrag", "neo4j_graphrag_writer_1000")):
-        if default and isinstance(results[writer], dict):
-            results[f"default_speedup_vs_{name}"] = round(default / results[writer]["per_s"], 2)
+            return outcome(driver, write(driver, *graph, **options))
+
+        # JIT-compile every writer's statements and grow the store files once; a JVM keeps speeding up over its
+        # first minutes, so nothing measured runs on a cold server
+        print("warm-up", flush=True, file=sys.stderr)
+        results["warm_up"] = {
+            "orc_ai": run(ours, entities, relations, **default),
+            "graphrag": run(graphrag, entities, relations, batch_size=1000),
+            "naive": run(naive, *sample(300, 300)),
+        }
+        # the comparison the goals name, alternated so a server that drifts affects both alike; medians reported
+        pairs = []
+        for round_ in range(args.rounds):
+            print(f"round {round_ + 1}", flush=True, file=sys.stderr)
+            pairs.append(
+                {
+                    "graphrag": run(graphrag, entities, relations, batch_size=1000),
+                    "orc_ai": run(ours, entities, relations, **default),
+                }
+            )
+        results["rounds"] = pairs
+        for writer in ("graphrag", "orc_ai"):
+            times = sorted(pair[writer]["s"] for pair in pairs)
+            results[f"{writer}_median"] = {"s": times[len(times) // 2], "per_s": _median_rate(pairs, writer)}
+        print("variants", flush=True, file=sys.stderr)
+        results["naive_per_row_sample"] = run(naive, *sample(NAIVE_SAMPLE, NAIVE_SAMPLE))
+        results["graphrag_with_vector_index"] = run(graphrag, entities, relations, batch_size=1000, vector_index=True)
+        results["graphrag_names_only"] = run(graphrag, entities, relations, batch_size=1000, names_only=True)
+        for size in args.batch_sizes:
+            for sessions in args.sessions:
+                if {"batch_size": size, "sessions": sessions} != default:
+                    key = f"orc_ai_batch_{size}_sessions_{sessions}"
+                    results[key] = run(ours, entities, relations, batch_size=size, sessions=sessions)
+    ours_rate = results["orc_ai_median"]["per_s"]
+    results["speedup_vs_graphrag"] = round(ours_rate / results["graphrag_median"]["per_s"], 2)
+    results["speedup_vs_naive"] = round(ours_rate / results["naive_per_row_sample"]["per_s"], 2)
     print(json.dumps(results, indent=2))
-    driver.close()
 
 
 if __name__ == "__main__":
