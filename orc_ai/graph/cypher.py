@@ -1,7 +1,8 @@
 """Every Cypher statement of the Neo4j store, named and parameterised.
 
-Values always travel as parameters. Only labels, relationship types, index names and the vector dimension are
-put into query text, and only after ``validate_graph_name`` / ``int()`` (Cypher cannot parameterise them).
+Values always travel as parameters. Only labels, relationship types, index names, batch column names and the
+vector dimension are put into query text, and only after ``validate_graph_name`` / ``is_graph_name`` / ``int()``
+(Cypher cannot parameterise them).
 """
 
 from __future__ import annotations
