@@ -18,10 +18,7 @@ import argparse
 import asyncio
 import importlib.util
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +31,9 @@ from neo4j import GraphDatabase
 
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test server helper lives with the tests
+from orc_ai_tests.neo4j_server import Neo4jServer  # noqa: E402
+
 NAIVE_SAMPLE = 3000  # rows per kind for the per-row loop (the full graph would take hours)
 ENTITY_PROPERTIES = ["name", "type", "aliases", "aliases_text", "description", "mention_count", "doc_count"]
 RELATION_PROPERTIES = ["relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids"]
@@ -74,7 +73,6 @@ def ours(driver, entities: pl.DataFrame, relations: pl.DataFrame, batch_size: in
 
 def naive(driver, entities: pl.DataFrame, relations: pl.DataFrame) -> float:
     """One auto-commit MERGE per row, what a first implementation often looks like."""
-    entities = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
     with driver.session() as session:
         session.run("CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE").consume()
         start = time.perf_counter()
@@ -110,7 +108,6 @@ def graphrag(
     relation ids and weights (this benchmark's input before 2026-11-30: less work than ours)."""
     node_keys = ["name"] if names_only else ENTITY_PROPERTIES
     rel_keys = ["relation_id", "weight"] if names_only else RELATION_PROPERTIES
-    entities = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
     from neo4j_graphrag.components.kg_writer import Neo4jWriter
     from neo4j_graphrag.components.types import Neo4jGraph, Neo4jNode, Neo4jRelationship
 
@@ -147,46 +144,30 @@ def graphrag(
     return time.perf_counter() - start
 
 
-def _median_rate(pairs: list[dict], writer: str) -> int:
-    rates = sorted(pair[writer]["per_s"] for pair in pairs)
-    return rates[len(rates) // 2]
+def _median(pairs: list[dict], writer: str) -> dict:
+    """The median of ``writer``'s runs among the rounds (one load: items are the same in every run)."""
+    runs = sorted((pair[writer] for pair in pairs), key=lambda run: run["s"])
+    return runs[len(runs) // 2]
 
 
 @contextmanager
-def fresh_server(port: int) -> Iterator:
-    """A driver to a Neo4j started by scripts/neo4j-server on an empty data directory, removed afterwards (a store
-    kept from earlier benchmarks holds gigabytes of their transaction logs)."""
-    data = Path(tempfile.mkdtemp(prefix="neo4j-bench-"))
-    log = open(data / "server.log", "w+b")
-    server = subprocess.Popen(
-        [str(REPO / "scripts/neo4j-server"), str(port), str(data / "db")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    driver = None
+def fresh_server() -> Iterator:
+    """A driver to a Neo4j test server on an empty data directory, removed afterwards (a store kept from earlier
+    benchmarks holds gigabytes of their transaction logs)."""
+    root = Path(tempfile.mkdtemp(prefix="neo4j-bench-"))
+    server = Neo4jServer(root / "db", root / "server.log")
     try:
-        deadline = time.monotonic() + 300
-        while b"NEO4J READY" not in (data / "server.log").read_bytes():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"neo4j did not start, see {data / 'server.log'}")
-            time.sleep(0.5)
-        driver = GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None)
-        yield driver
+        server.start(timeout=300)
+        with GraphDatabase.driver(server.uri, auth=None) as driver:
+            yield driver
     finally:
-        if driver is not None:
-            driver.close()
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=120)
-        log.close()
-        shutil.rmtree(data, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=Path, required=True)
-    parser.add_argument("--port", type=int, default=7688, help="Bolt port of the server the benchmark starts")
     parser.add_argument("--rounds", type=int, default=3, help="alternated graphrag / ORC AI runs at the defaults")
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1000, 2000, 5000])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 2, 4], help="write_concurrency values")
@@ -196,7 +177,10 @@ def main() -> None:
     vectors = pl.read_parquet(args.assets / "embeddings.parquet").filter(pl.col("kind") == "entity")
     entities = entities.join(vectors.select(pl.col("id").alias("entity_id"), "vector"), on="entity_id")
     # the graph is entities and relations: no chunks, so no MENTIONS for ours to link
-    entities = entities.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("chunk_ids"))
+    entities = entities.with_columns(
+        pl.lit([], dtype=pl.List(pl.String)).alias("chunk_ids"),
+        pl.col("aliases").list.join(" | ").alias("aliases_text"),  # as ours stores it, for (b) and (c)
+    )
     results: dict = {"entities": entities.height, "relations": relations.height}
 
     def sample(n_entities: int, n_relations: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -209,7 +193,7 @@ def main() -> None:
     if importlib.util.find_spec("neo4j_graphrag") is None:
         sys.exit("neo4j-graphrag is not installed: see this script's docstring")
     default = {"batch_size": 1000, "sessions": 2}  # the resource's defaults
-    with fresh_server(args.port) as driver:
+    with fresh_server() as driver:
 
         def run(write: Callable, *graph: pl.DataFrame, **options) -> dict:
             wipe(driver)
@@ -235,8 +219,7 @@ def main() -> None:
             )
         results["rounds"] = pairs
         for writer in ("graphrag", "orc_ai"):
-            times = sorted(pair[writer]["s"] for pair in pairs)
-            results[f"{writer}_median"] = {"s": times[len(times) // 2], "per_s": _median_rate(pairs, writer)}
+            results[f"{writer}_median"] = _median(pairs, writer)
         print("variants", flush=True, file=sys.stderr)
         results["naive_per_row_sample"] = run(naive, *sample(NAIVE_SAMPLE, NAIVE_SAMPLE))
         results["graphrag_with_vector_index"] = run(graphrag, entities, relations, batch_size=1000, vector_index=True)

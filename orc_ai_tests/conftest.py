@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from orc_ai_tests.neo4j_server import Neo4jServer, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -22,12 +23,6 @@ def require_or_skip(reason: str) -> None:
     if os.environ.get("ORC_AI_REQUIRE_SERVICES") == "1":
         pytest.fail(f"required service unavailable: {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -58,50 +53,6 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> str:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-
-
-class Neo4jServer:
-    """A scripts/neo4j-server process: start, kill (as a crash would) and restart on the same data."""
-
-    def __init__(self, data_dir: Path, log_path: Path):
-        self.data_dir, self.log_path = data_dir, log_path
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def uri(self) -> str:
-        return f"bolt://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 240) -> None:
-        with open(self.log_path, "a") as marker:
-            marker.write("STARTING\n")
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [str(REPO / "scripts/neo4j-server"), str(self.port), str(self.data_dir)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while "NEO4J READY" not in self.log_path.read_text(errors="replace").split("STARTING")[-1]:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"neo4j did not start:\n{self.log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no clean shutdown."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def start_neo4j(tmp_path_factory: pytest.TempPathFactory, name: str) -> Neo4jServer:
