@@ -5,7 +5,7 @@ import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults
-from orc_ai.assets import KNOWLEDGE_GRAPH
+from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.text.chunking import chunk_documents, load_tokenizer
 
@@ -15,7 +15,7 @@ class ChunksConfig(dg.Config):
     overlap_tokens: int = Field(default=defaults.CHUNK_OVERLAP_TOKENS, description="Tokens shared by neighbours.")
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=dg.AutomationCondition.eager())
+@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation())
 def chunks(config: ChunksConfig, state: LocalStateResource, raw_docs: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     """Chunks of every document with doc id and character offsets."""
     with state.cache("chunk_spans") as cache:

@@ -7,7 +7,7 @@ import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults
-from orc_ai.assets import KNOWLEDGE_GRAPH
+from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
 from orc_ai.graph.communities import cluster_from_levels, cluster_graph
 from orc_ai.graph.summaries import summarise_communities
 from orc_ai.resources.graph_store import GraphStoreResource
@@ -27,7 +27,7 @@ class CommunitiesConfig(dg.Config):
     llm_summaries: bool = Field(default=True, description="Use the llm resource for summaries when configured.")
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=dg.AutomationCondition.eager(), deps=["neo4j_graph"])
+@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), deps=["neo4j_graph"])
 def communities(
     context: dg.AssetExecutionContext,
     config: CommunitiesConfig,

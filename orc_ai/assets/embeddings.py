@@ -3,14 +3,14 @@
 import dagster as dg
 import polars as pl
 
-from orc_ai.assets import KNOWLEDGE_GRAPH
+from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
 from orc_ai.embed.cached import embed_with_cache
 from orc_ai.embed.texts import chunk_embedding_text, entity_text
 from orc_ai.resources.embedder import EmbedderResource
 from orc_ai.resources.local_state import LocalStateResource
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=dg.AutomationCondition.eager())
+@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation())
 def embeddings(
     embedder: EmbedderResource,
     state: LocalStateResource,

@@ -7,7 +7,7 @@ import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults
-from orc_ai.assets import KNOWLEDGE_GRAPH
+from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
 from orc_ai.errors import ConfigError
 from orc_ai.extract.llm import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES, PROMPT_VERSION, LlmExtractor
 from orc_ai.extract.nlp import NlpExtractor
@@ -40,12 +40,12 @@ class EntitiesConfig(dg.Config):
         "entities": dg.AssetOut(
             description="Canonical entities with aliases and mentioning chunks.",
             group_name=KNOWLEDGE_GRAPH,
-            automation_condition=dg.AutomationCondition.eager(),
+            automation_condition=downstream_automation(),
         ),
         "relations": dg.AssetOut(
             description="Entity relations with weights and evidence chunk ids.",
             group_name=KNOWLEDGE_GRAPH,
-            automation_condition=dg.AutomationCondition.eager(),
+            automation_condition=downstream_automation(),
         ),
     },
     can_subset=False,
