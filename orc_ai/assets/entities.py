@@ -9,10 +9,11 @@ from pydantic import Field
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
 from orc_ai.errors import ConfigError
-from orc_ai.extract.llm import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES, PROMPT_VERSION, LlmExtractor
+from orc_ai.extract.llm import PROMPT_VERSION, LlmExtractor
 from orc_ai.extract.nlp import NlpExtractor
 from orc_ai.extract.pipeline import extract_chunks
 from orc_ai.extract.resolution import resolve_entities
+from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 

@@ -11,13 +11,12 @@ from typing import Any, Literal
 from orc_ai.errors import ConfigError
 from orc_ai.extract.models import ChunkExtraction
 from orc_ai.extract.validation import extraction_json_schema, validate_extraction
+from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
 from orc_ai.hashing import stable_hash
 
 log = logging.getLogger(__name__)
 
 PROMPT_VERSION = "entity_extraction_v1"
-DEFAULT_ENTITY_TYPES = ("DAG", "Task", "Team", "System", "Person", "Table", "Topic", "Error", "Concept")
-DEFAULT_RELATION_TYPES = ("OWNED_BY", "PART_OF", "DEPENDS_ON", "USES", "CAUSED", "RESOLVED_BY", "RELATED_TO")
 
 
 def load_prompt(version: str = PROMPT_VERSION) -> list[tuple[str, str]]:

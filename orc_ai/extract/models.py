@@ -6,8 +6,6 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-CO_OCCURS = "CO_OCCURS"
-
 
 class ExtractedEntity(BaseModel):
     name: str

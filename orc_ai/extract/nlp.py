@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from orc_ai.extract.models import CO_OCCURS, ChunkExtraction, ExtractedEntity, ExtractedRelation
+from orc_ai.extract.models import ChunkExtraction, ExtractedEntity, ExtractedRelation
 from orc_ai.extract.names import clean_name, name_key
+from orc_ai.extract.vocabulary import CO_OCCURS
 from orc_ai.text.sentences import sentence_spans
 
 RULES_VERSION = "nlp-v2"

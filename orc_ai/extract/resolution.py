@@ -9,8 +9,9 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from orc_ai.extract.models import CO_OCCURS, ChunkExtraction
+from orc_ai.extract.models import ChunkExtraction
 from orc_ai.extract.names import name_key
+from orc_ai.extract.vocabulary import CO_OCCURS
 from orc_ai.hashing import stable_hash
 
 GENERIC_TYPES = ("Concept", "Identifier")

@@ -1,5 +1,5 @@
-from orc_ai.extract.models import CO_OCCURS
 from orc_ai.extract.nlp import NlpExtractor
+from orc_ai.extract.vocabulary import CO_OCCURS
 
 TEXT = (
     "The DAG `orders_daily_etl` is owned by the Data Platform team. Task `load_to_snowflake` failed with "

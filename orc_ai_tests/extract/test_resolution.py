@@ -1,5 +1,6 @@
-from orc_ai.extract.models import CO_OCCURS, ChunkExtraction, ExtractedEntity, ExtractedRelation
+from orc_ai.extract.models import ChunkExtraction, ExtractedEntity, ExtractedRelation
 from orc_ai.extract.resolution import resolve_entities
+from orc_ai.extract.vocabulary import CO_OCCURS
 
 
 def _chunk(entities, relations=()) -> ChunkExtraction:
