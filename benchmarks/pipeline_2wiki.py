@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "data" / "corpora" / "2wikimultihopqa_corpus.json"
 
 MATERIALIZE = """
-import sys, dagster as dg
+import os, sys, dagster as dg
+os.environ["ORC_AI_DOCS_DIR"] = sys.argv[1]
 from orc_ai.definitions import all_assets, all_checks, build_resources
-result = dg.materialize([*all_assets, *all_checks], resources=build_resources(),
-                        run_config={"ops": {"raw_docs": {"config": {"docs_dir": sys.argv[1]}}}})
+result = dg.materialize([*all_assets, *all_checks], resources=build_resources())
 meta = {}
 for e in result.get_asset_materialization_events():
     meta[e.materialization.asset_key.to_user_string()] = {

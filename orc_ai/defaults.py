@@ -16,8 +16,18 @@ NEO4J_WRITE_CONCURRENCY = 2  # sessions writing at once (BENCHMARKS.md: best on 
 
 # asset-check thresholds
 MAX_QUARANTINE_RATIO = 0.25
+MAX_DAMAGED_DOC_SHARE = 0.05  # documents with encoding damage or no real text
+MAX_BAD_CHAR_SHARE = 0.01  # U+FFFD, control and private-use characters per character
+MAX_MOJIBAKE_SHARE = 0.002  # 'Ã©'-like sequences per character
+MIN_LETTER_SHARE = 0.2  # letters among non-space characters
+MAX_REPEATED_CHUNK_SHARE = 0.3  # chunks whose text also stands in another document (boilerplate)
 MIN_ENTITIES_PER_CHUNK = 1.0
-MAX_UNRESOLVED_DUPLICATE_RATE = 0.01
+MAX_NEAR_DUPLICATE_SHARE = 0.02  # entities that differ from another only by case, separators or a plural
+MAX_JUNK_ENTITY_SHARE = 0.05  # dates, numbers, generic words, fragments
+GENERIC_WORD_LOWERCASE_SHARE = 0.5  # a capitalised word the corpus writes lower case this often is generic
+MAX_COOCCURRENCE_SHARE = 0.9  # relations that say only "named together"
 NORM_TOLERANCE = 1e-3
-MIN_COMMUNITY_COVERAGE = 0.99
+DRIFT_SAMPLE_SIZE = 32  # rows re-embedded by the drift check
+DRIFT_TOLERANCE = 1e-3  # least cosine to a fresh vector: 1 - this
 MIN_MODULARITY = 0.2
+MAX_LARGEST_COMMUNITY_SHARE = 0.5  # of clustered entities in the largest level-0 community

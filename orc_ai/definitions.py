@@ -11,11 +11,13 @@ from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
+from orc_ai.resources.documents_folder import DocumentsFolderResource
 from orc_ai.resources.embedder import EmbedderResource
 from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 
 
@@ -34,6 +36,7 @@ def build_resources() -> dict[str, object]:
     return {
         "io_manager": TableIOManager(base_dir=str(settings.asset_dir(home))),
         "state": LocalStateResource(home=str(home)),
+        "docs": DocumentsFolderResource(path=str(settings.docs_dir())),
         "graph_store": GraphStoreResource(
             backend=os.environ.get("ORC_AI_GRAPH_BACKEND", "embedded"),
             path=str(settings.graph_dir(home)),
@@ -68,6 +71,6 @@ defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
     jobs=[knowledge_graph_job, ingest_job],
-    sensors=[docs_folder_sensor],
+    sensors=[docs_folder_sensor, automation_sensor],
     resources=build_resources(),
 )

@@ -24,6 +24,7 @@ def chunks(config: ChunksConfig, state: LocalStateResource, raw_docs: pl.DataFra
         table,
         metadata={
             "chunks": table.height,
+            "max_tokens": config.max_tokens,
             "documents_chunked": chunked,
             "documents_from_cache": raw_docs.height - chunked,
             "mean_tokens": float(table["n_tokens"].mean() or 0.0),

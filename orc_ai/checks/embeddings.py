@@ -6,10 +6,20 @@ import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults
+from orc_ai.embed.tables import embedding_drift, embedding_inputs
+from orc_ai.resources.embedder import EmbedderResource
 
 
 class NormConfig(dg.Config):
     tolerance: float = Field(default=defaults.NORM_TOLERANCE, description="Allowed |norm - 1|.")
+
+
+class DriftConfig(dg.Config):
+    sample_size: int = Field(default=defaults.DRIFT_SAMPLE_SIZE, description="Rows re-embedded and compared.")
+    tolerance: float = Field(default=defaults.DRIFT_TOLERANCE, description="A row drifts below cosine 1 - this.")
+
+
+_INPUTS = {"raw_docs": dg.AssetIn(), "chunks": dg.AssetIn(), "entities": dg.AssetIn()}
 
 
 @dg.asset_check(asset="embeddings", blocking=True, additional_ins={"chunks": dg.AssetIn(), "entities": dg.AssetIn()})
@@ -31,5 +41,31 @@ def embeddings_valid_vectors(
             "off_norm": off_norm,
             "missing": missing,
             "vectors": embeddings.height,
+        },
+    )
+
+
+@dg.asset_check(asset="embeddings", blocking=True, additional_ins=_INPUTS)
+def embeddings_no_drift(
+    config: DriftConfig,
+    embedder: EmbedderResource,
+    embeddings: pl.DataFrame,
+    raw_docs: pl.DataFrame,
+    chunks: pl.DataFrame,
+    entities: pl.DataFrame,
+) -> dg.AssetCheckResult:
+    """Vectors of unchanged ids (from the cache, i.e. earlier materialisations) still match what the model
+    embeds now, and every row is of the configured model: old and new vector spaces never share one index."""
+    model = embedder.get_embedder()
+    inputs = embedding_inputs(raw_docs, chunks, entities)
+    report = embedding_drift(model, embeddings, inputs, config.sample_size, config.tolerance)
+    return dg.AssetCheckResult(
+        passed=report.drifted == 0 and report.other_model_rows == 0,
+        metadata={
+            "model": model.model_id,
+            "sampled": report.sampled,
+            "drifted": report.drifted,
+            "min_cosine": report.min_cosine,
+            "rows_of_another_model": report.other_model_rows,
         },
     )

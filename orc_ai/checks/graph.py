@@ -9,9 +9,10 @@ from orc_ai.graph.communities import level_modularity
 from orc_ai.resources.graph_store import GraphStoreResource
 
 
-class CoverageConfig(dg.Config):
-    min_coverage: float = Field(
-        default=defaults.MIN_COMMUNITY_COVERAGE, description="Least share of related entities in a level-0 community."
+class LargestCommunityConfig(dg.Config):
+    max_share: float = Field(
+        default=defaults.MAX_LARGEST_COMMUNITY_SHARE,
+        description="Most share of clustered entities in the largest level-0 community.",
     )
 
 
@@ -47,36 +48,26 @@ def neo4j_graph_counts_match(
     )
 
 
-@dg.asset_check(asset="communities", blocking=True, additional_ins={"relations": dg.AssetIn()})
-def communities_coverage(
-    config: CoverageConfig, communities: pl.DataFrame, relations: pl.DataFrame
-) -> dg.AssetCheckResult:
-    """Each entity that has a relation belongs to one level-0 community; every child's parent exists."""
-    related = set(relations["source_id"].to_list()) | set(relations["target_id"].to_list())
+@dg.asset_check(asset="communities", blocking=True)
+def communities_largest_share(config: LargestCommunityConfig, communities: pl.DataFrame) -> dg.AssetCheckResult:
+    """No level-0 community swallows the graph (a roster or index page that names everyone makes one)."""
     level0 = communities.filter(pl.col("level") == 0)
-    members = [m for ms in level0["entity_ids"].to_list() for m in ms]
-    coverage = len(related & set(members)) / len(related) if related else 1.0
-    ids = set(communities["community_id"].to_list())
-    orphans = communities.filter(pl.col("parent_id").is_not_null() & ~pl.col("parent_id").is_in(list(ids))).height
+    clustered = int(level0["size"].sum() or 0)
+    largest = int(level0["size"].max() or 0)
+    share = largest / clustered if clustered else 1.0
     return dg.AssetCheckResult(
-        passed=coverage >= config.min_coverage and len(members) == len(set(members)) and orphans == 0,
-        metadata={
-            "coverage": coverage,
-            "entities_in_level0": len(members),
-            "related_entities": len(related),
-            "orphan_children": orphans,
-        },
+        passed=clustered > 0 and share <= config.max_share,
+        metadata={"largest": largest, "clustered_entities": clustered, "share": share, "max_share": config.max_share},
     )
 
 
-@dg.asset_check(asset="communities", blocking=False, additional_ins={"relations": dg.AssetIn()})
+@dg.asset_check(asset="communities", blocking=True, additional_ins={"relations": dg.AssetIn()})
 def communities_modularity(
     config: ModularityConfig, communities: pl.DataFrame, relations: pl.DataFrame
 ) -> dg.AssetCheckResult:
-    """Warns when the level-0 partition is barely better than chance."""
+    """The level-0 partition is clearly better than chance (weighted modularity over the entity graph)."""
     modularity = level_modularity(relations.select("source_id", "target_id", "weight"), communities)
     return dg.AssetCheckResult(
         passed=modularity >= config.min_modularity,
-        severity=dg.AssetCheckSeverity.WARN,
         metadata={"modularity": modularity, "min_modularity": config.min_modularity},
     )

@@ -31,8 +31,6 @@ class ChainRunner:
         from orc_ai.definitions import all_assets, all_checks, build_resources
 
         config: dict[str, Any] = {"ops": {}}
-        if selection is None or "raw_docs" in selection:
-            config["ops"]["raw_docs"] = {"config": {"docs_dir": str(docs_dir)}}
         for op, op_config in (run_config or {}).items():
             config["ops"][op] = {"config": op_config}
         return dg.materialize(

@@ -1,0 +1,1 @@
+"""Data-quality measures the asset checks gate on: plain functions over tables, no Dagster."""
