@@ -92,8 +92,10 @@ def ingest_folder(root: Path, max_file_bytes: int = 5_000_000, min_chars: int = 
         try:
             items = _read_file(path, rel, fmt, max_file_bytes, min_chars)
         except MemoryError:
+            # files are capped at max_file_bytes, so running out of memory is the machine's state, not this
+            # file's fault: quarantining it would hide that and go on with a process that may fail anywhere
             raise
-        except Exception as exc:
+        except Exception as exc:  # KeyboardInterrupt and SystemExit are not Exceptions: they still stop the run
             items = [_quarantine_file(path, rel, fmt, exc)]
         for item in items:
             if isinstance(item, QuarantineRecord):
@@ -136,8 +138,11 @@ def _read_file(
         raise IngestError("empty", "file has 0 bytes")
     if size > max_file_bytes:
         raise IngestError("too_large", f"{size} bytes exceeds the limit of {max_file_bytes}")
+    items = READERS[fmt](rel, path.read_bytes())
+    if not items:  # '[]', or a .jsonl of blank lines: the file must still leave a row
+        raise IngestError("empty", "no records in the file")
     out: list[ParsedDoc | QuarantineRecord] = []
-    for item in READERS[fmt](rel, path.read_bytes()):
+    for item in items:
         if isinstance(item, RecordError):
             out.append(_quarantine_row(item.name, rel, fmt, item.reason, item.detail, size))
             continue

@@ -54,7 +54,6 @@ def read_html(name: str, data: bytes) -> list[ParsedDoc]:
 
 def read_pdf(name: str, data: bytes) -> list[ParsedDoc]:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -62,9 +61,8 @@ def read_pdf(name: str, data: bytes) -> list[ParsedDoc]:
         title = (reader.metadata.title if reader.metadata else None) or first_line_title(text, name)
     except MemoryError:
         raise
-    except Exception as exc:  # pypdf raises far more than PyPdfError on broken files (AttributeError, ...)
-        kind = "" if isinstance(exc, PyPdfError) else f"{type(exc).__name__}: "
-        raise IngestError("unparseable_pdf", f"{kind}{exc}"[:200]) from exc
+    except Exception as exc:  # pypdf raises far more than its own errors on broken files (RecursionError, ...)
+        raise IngestError("unparseable_pdf", f"{type(exc).__name__}: {exc}"[:200]) from exc
     return [ParsedDoc(name=name, title=str(title), text=text)]
 
 

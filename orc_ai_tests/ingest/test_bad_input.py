@@ -178,6 +178,14 @@ def test_lone_surrogates_from_json_escapes_do_not_break_hashing_or_tables(tmp_pa
     result.documents_frame().write_parquet(tmp_path / "docs.parquet")
 
 
+def test_a_record_file_without_records_is_a_quarantine_row(tmp_path: Path) -> None:
+    (tmp_path / "none.json").write_text("[]")
+    (tmp_path / "blank.jsonl").write_text("\n  \n")
+    result = ingest_folder(tmp_path)
+    assert result.documents == []
+    assert _reasons(result) == {"none.json": "empty", "blank.jsonl": "empty"}
+
+
 # --- encodings ---------------------------------------------------------------------------------------------
 
 
