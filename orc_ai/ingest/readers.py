@@ -1,4 +1,7 @@
-"""One reader per file format: bytes in, ``ParsedDoc`` list out, ``IngestError`` with a reason code on failure."""
+"""One reader per file format: bytes in, ``ParsedDoc`` list out, ``IngestError`` with a reason code on failure.
+
+A reader may still raise anything else on input nobody foresaw; ``ingest_folder`` quarantines that file too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from orc_ai.errors import IngestError
+from orc_ai.ingest.encoding import decode_text, replace_surrogates
 from orc_ai.ingest.models import ParsedDoc
 
 TEXT_FIELDS = ("text", "content", "body")
@@ -21,22 +25,6 @@ class RecordError(IngestError):
     def __init__(self, name: str, reason: str, detail: str):
         super().__init__(reason, detail)
         self.name = name
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is quarantined."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise IngestError("undecodable", f"invalid UTF-16: {exc}") from exc
-    sample = data[:8192]
-    if b"\x00" in sample:
-        raise IngestError("binary", "NUL bytes in the first 8 KiB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError("undecodable", f"invalid UTF-8 at byte {exc.start}") from exc
 
 
 def first_line_title(text: str, fallback: str) -> str:
@@ -66,14 +54,15 @@ def read_html(name: str, data: bytes) -> list[ParsedDoc]:
 
 def read_pdf(name: str, data: bytes) -> list[ParsedDoc]:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n\n".join(page.extract_text() or "" for page in reader.pages)
         title = (reader.metadata.title if reader.metadata else None) or first_line_title(text, name)
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError("unparseable_pdf", str(exc)[:200]) from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # pypdf raises far more than its own errors on broken files (RecursionError, ...)
+        raise IngestError("unparseable_pdf", f"{type(exc).__name__}: {exc}"[:200]) from exc
     return [ParsedDoc(name=name, title=str(title), text=text)]
 
 
@@ -94,25 +83,61 @@ def render_mapping(obj: dict) -> str:
     return "\n".join(lines)
 
 
-def record_to_doc(name: str, index: int, obj: object) -> ParsedDoc:
-    """One JSON list item / JSONL line to a document; the title/id fields name it."""
+def claim_name(name: str, used: set[str], hint: str) -> str:
+    """``name`` if no earlier item took it, else ``name@hint`` (then ``~2``, ``~3``, ...); marks it as taken."""
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{name}@{hint}" if n == 2 else f"{name}@{hint}~{n - 1}"
+    used.add(candidate)
+    return candidate
+
+
+def records_to_docs(name: str, records: Sequence[tuple[int, object]]) -> list[ParsedDoc | RecordError]:
+    """JSON list items / JSONL lines (position, value) to documents named ``<file>#<id or position>``.
+
+    Names are unique within the file: records with their own id claim ``#<id>`` first, in file order, then
+    the others ``#<position>``; a clash gets ``@<position>`` appended. The same file always gives the same names.
+    """
+    ids = [_record_id(value) for _, value in records]
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for k in sorted(range(len(records)), key=lambda k: (ids[k] is None, k)):
+        position = str(records[k][0])
+        names[k] = claim_name(f"{name}#{ids[k] or position}", used, position)
+    return [_record_to_doc(names[k], value) for k, (_, value) in enumerate(records)]
+
+
+def _record_id(value: object) -> str | None:
+    record_id = _pick(value, ID_FIELDS) if isinstance(value, dict) else None
+    return replace_surrogates(record_id) if record_id else None
+
+
+def _record_to_doc(name: str, obj: object) -> ParsedDoc | RecordError:
+    """One JSON list item / JSONL line to a document, or the reason it is not one."""
     if not isinstance(obj, dict):
-        raise RecordError(f"{name}#{index}", "json_record_not_object", f"item is {type(obj).__name__}")
+        return RecordError(name, "json_record_not_object", f"item is {type(obj).__name__}")
     text = _pick(obj, TEXT_FIELDS)
-    record_id = _pick(obj, ID_FIELDS) or str(index)
     if text is None:
-        raise RecordError(f"{name}#{record_id}", "json_record_without_text", f"no field of {TEXT_FIELDS}")
-    title = _pick(obj, TITLE_FIELDS) or first_line_title(text, f"{name}#{record_id}")
-    return ParsedDoc(name=f"{name}#{record_id}", title=title, text=text)
+        return RecordError(name, "json_record_without_text", f"no field of {TEXT_FIELDS}")
+    title = _pick(obj, TITLE_FIELDS) or first_line_title(text, name)
+    return ParsedDoc(name=name, title=title, text=text)
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+    return f"{type(exc).__name__}: {exc}"[:200]  # nesting deeper than the recursion limit, a 5,000-digit number
 
 
 def read_json(name: str, data: bytes) -> list[ParsedDoc | RecordError]:
+    text = decode_text(data)
     try:
-        payload = json.loads(decode_text(data))
-    except json.JSONDecodeError as exc:
-        raise IngestError("unparseable_json", f"line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        payload = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise IngestError("unparseable_json", _json_error(exc)) from exc
     if isinstance(payload, list):
-        return [_safe_record(name, i, item) for i, item in enumerate(payload)]
+        return records_to_docs(name, list(enumerate(payload)))
     if isinstance(payload, dict):
         text = _pick(payload, TEXT_FIELDS) or render_mapping(payload)
         title = _pick(payload, TITLE_FIELDS) or name
@@ -121,24 +146,16 @@ def read_json(name: str, data: bytes) -> list[ParsedDoc | RecordError]:
 
 
 def read_jsonl(name: str, data: bytes) -> list[ParsedDoc | RecordError]:
-    out: list[ParsedDoc | RecordError] = []
+    records: list[tuple[int, object]] = []
+    errors: list[RecordError] = []
     for lineno, line in enumerate(decode_text(data).splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(RecordError(f"{name}:{lineno}", "unparseable_json", exc.msg))
-            continue
-        out.append(_safe_record(name, lineno, item))
-    return out
-
-
-def _safe_record(name: str, index: int, item: object) -> ParsedDoc | RecordError:
-    try:
-        return record_to_doc(name, index, item)
-    except RecordError as err:
-        return err
+            records.append((lineno, json.loads(line)))
+        except (ValueError, RecursionError) as exc:
+            errors.append(RecordError(f"{name}:{lineno}", "unparseable_json", _json_error(exc)))
+    return [*records_to_docs(name, records), *errors]
 
 
 def read_csv(name: str, data: bytes) -> list[ParsedDoc]:

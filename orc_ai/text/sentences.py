@@ -44,11 +44,12 @@ _ABBREVIATIONS = {
 }
 # a candidate end: terminal punctuation (+closing quotes/brackets) then whitespace, or a line break
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
     """True when the '.' before ``end`` closes an abbreviation or an initial like 'J.'."""
-    match = re.search(r"([A-Za-z.]+)\.$", text[max(0, end - 12) : end].rstrip("\"')]"))
+    match = _LAST_WORD.search(text[max(0, end - 12) : end].rstrip("\"')]"))
     if not match:
         return False
     word = match.group(1).lower()
@@ -56,7 +57,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) character spans of sentences; whitespace between them is excluded."""
+    """(start, end) character spans of sentences; whitespace between them is excluded. Linear in the text."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -66,7 +67,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             nxt = text[match.end() : match.end() + 1]
             if nxt and nxt.islower():
                 continue
-            if _is_abbreviation(text, len(text[:end].rstrip("\"')]"))):
+            # the match starts right after its '.', '!' or '?', so ``end`` is where the abbreviation test looks
+            if _is_abbreviation(text, end):
                 continue
         if text[start:piece_end].strip():
             spans.append(_strip_span(text, start, piece_end))

@@ -6,20 +6,27 @@ import pytest
 
 from orc_ai.errors import IngestError
 from orc_ai.ingest.documents import ingest_folder, normalise_text
+from orc_ai_tests.ingest.pdfs import minimal_pdf
 
 
 def test_hostile_folder_quarantines_with_reasons_and_keeps_every_good_doc(hostile_dir: Path) -> None:
     result = ingest_folder(hostile_dir, max_file_bytes=2000)
 
     names = {d.name for d in result.documents}
-    assert names == {"copy_of_good.txt", "sub/kafka.html", "records.json#r1", "faq.jsonl#1", "owners.csv"}
+    assert names == {
+        "copy_of_good.txt",
+        "sub/kafka.html",
+        "records.json#r1",
+        "faq.jsonl#1",
+        "owners.csv",
+        "latin1.txt",
+    }
     reasons = {q.name: q.reason for q in result.quarantined}
     assert reasons == {
         "binary.txt": "binary",
         "empty.md": "empty",
         "blank.txt": "empty",
         "huge.txt": "too_large",
-        "latin1.txt": "undecodable",
         "bad.json": "unparseable_json",
         "ragged.csv": "unparseable_csv",
         "image.png": "unsupported_format",
@@ -79,30 +86,8 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     assert doc.text == "Kafka lag on shipment.events.v2"
 
 
-def _minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with one line of Helvetica text, written by hand (no PDF library needed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_pdf_text_is_extracted_and_a_corrupt_pdf_is_quarantined(tmp_path: Path) -> None:
-    (tmp_path / "runbook.pdf").write_bytes(_minimal_pdf("Restart the Kafka consumer group"))
+    (tmp_path / "runbook.pdf").write_bytes(minimal_pdf("Restart the Kafka consumer group"))
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n" + b"garbage" * 20)
     result = ingest_folder(tmp_path)
     (doc,) = result.documents
