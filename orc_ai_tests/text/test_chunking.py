@@ -59,3 +59,37 @@ def test_chunk_documents_gives_deterministic_ids_and_reuses_the_cache(tokenizer,
     for doc_id, start, end, text in first.select("doc_id", "start_char", "end_char", "text").iter_rows():
         source = TEXT if doc_id == "d1" else "Short doc."
         assert source[start:end] == text
+
+
+def _cased_copy(folder: Path) -> str:
+    """The packaged tokenizer with lower-casing switched off: same vocabulary size, other tokens."""
+    import json
+
+    from orc_ai.embed.embedders import packaged_model_path
+
+    spec = json.loads((packaged_model_path() / "tokenizer.json").read_text())
+    spec["normalizer"]["lowercase"] = False
+    path = folder / "tokenizer.json"
+    path.write_text(json.dumps(spec))
+    return str(path)
+
+
+def test_chunk_cache_is_keyed_by_the_tokenizer_not_its_vocabulary_size(tokenizer, tmp_path: Path) -> None:
+    cased = load_tokenizer(_cased_copy(tmp_path))
+    assert cased.get_vocab_size() == tokenizer.get_vocab_size()
+    docs = pl.DataFrame({"doc_id": ["d"], "text": ["KAFKA BROKER OFFLINE. " * 40], "content_hash": ["h"]})
+    with ContentCache(tmp_path / "chunks.sqlite") as cache:
+        first, chunked = chunk_documents(docs, tokenizer, cache, max_tokens=32, overlap_tokens=4)
+        assert chunked == 1
+        second, chunked = chunk_documents(docs, cased, cache, max_tokens=32, overlap_tokens=4)
+    assert chunked == 1  # chunked afresh: spans counted in one tokenizer are wrong for another
+    assert second["n_tokens"].to_list() != first["n_tokens"].to_list()
+
+
+def test_chunks_are_sized_in_the_configured_local_model_tokens(tmp_path: Path) -> None:
+    from orc_ai.resources.embedder import EmbedderResource
+
+    _cased_copy(tmp_path)
+    assert EmbedderResource(model_path=str(tmp_path)).tokenizer_file() == str(tmp_path / "tokenizer.json")
+    with pytest.raises(ConfigError, match="no tokenizer"):
+        load_tokenizer(str(tmp_path / "missing" / "tokenizer.json"))
