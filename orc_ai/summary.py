@@ -7,7 +7,6 @@ import sys
 import polars as pl
 
 from orc_ai import settings
-from orc_ai.graph.embedded import EmbeddedGraphStore
 
 ASSETS = ("raw_docs", "quarantined_docs", "chunks", "entities", "relations", "embeddings", "communities")
 
@@ -30,8 +29,12 @@ def main() -> int:
             print(f"    quarantined ({reason}): {n}")
     types = tables["entities"].group_by("type").len().sort("len", descending=True).rows()
     print("  entity types     : " + ", ".join(f"{t} {n}" for t, n in types))
-    stats = EmbeddedGraphStore(settings.graph_dir(home)).stats()
-    print(f"  graph store      : {settings.graph_dir(home)}  ({stats.model_dump()})")
+    from orc_ai.definitions import build_resources  # the graph store the runs use, from the same environment
+
+    graph_store = build_resources()["graph_store"]
+    with graph_store.open_store() as store:
+        stats = store.stats()
+    print(f"  graph store      : {graph_store.backend} ({stats.model_dump()})")
     top = tables["communities"].filter(pl.col("level") == 0).sort("size", descending=True).head(5)
     print("  largest communities:")
     for title, size in top.select("title", "size").iter_rows():

@@ -1,5 +1,7 @@
 """The graph database: the embedded file store by default, Neo4j 5 in production (same GraphStore interface)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -31,12 +33,15 @@ class GraphStoreResource(dg.ConfigurableResource):
     _store: GraphStore | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._store = self._open()
+
+    def _open(self) -> GraphStore:
         if self.backend == "neo4j":
             if self.batch_size < 1 or self.write_concurrency < 1:
                 raise ConfigError("graph_store batch_size and write_concurrency must be at least 1")
             if not self.neo4j_uri:
                 raise ConfigError("graph_store backend 'neo4j' needs neo4j_uri (set ORC_AI_NEO4J_URI)")
-            self._store = Neo4jGraphStore.connect(
+            return Neo4jGraphStore.connect(
                 self.neo4j_uri,
                 self.neo4j_user,
                 self.neo4j_password,
@@ -44,14 +49,21 @@ class GraphStoreResource(dg.ConfigurableResource):
                 batch_size=self.batch_size,
                 write_concurrency=self.write_concurrency,
             )
-        else:
-            self._store = EmbeddedGraphStore(Path(self.path))
+        return EmbeddedGraphStore(Path(self.path))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if isinstance(self._store, Neo4jGraphStore):
             self._store.close()
 
     def get_store(self) -> GraphStore:
-        if self._store is None:  # used outside a run (e.g. a script): open on first use
-            self.setup_for_execution(dg.build_init_resource_context())
+        """The store opened for this run."""
+        if self._store is None:
+            raise RuntimeError("graph_store is opened per run; outside a run use `with resource.open_store()`")
         return self._store
+
+    @contextmanager
+    def open_store(self) -> Iterator[GraphStore]:
+        """The store for use outside a run (scripts, ``orc_ai.summary``): environment variables resolved as in a
+        run, and a Neo4j driver closed afterwards."""
+        with dg.build_resources({"graph_store": self}) as resources:
+            yield resources.graph_store.get_store()
