@@ -2,7 +2,7 @@
 
 Values always travel as parameters. Only labels, relationship types, index names, batch column names and the
 vector dimension are put into query text, and only after ``validate_graph_name`` / ``is_graph_name`` / ``int()``
-(Cypher cannot parameterise them).
+(Cypher cannot parameterise them); property names come from the constants of ``schema``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from orc_ai import defaults
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
 from orc_ai.graph.neo4j_reads import Neo4jReads
-from orc_ai.graph.schema import CORE_LABELS, type_label
+from orc_ai.graph.schema import CORE_LABELS, NODE_PROPERTIES, type_label
 from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 from orc_ai.graph.write_plan import bucket_rounds
 
@@ -258,7 +258,8 @@ class Neo4jGraphStore(Neo4jReads):
 
     def upsert_relations(self, relations: pl.DataFrame) -> int:
         """Relations by id; a stored relation with one of these ids but other endpoints or type goes first."""
-        self._delete_relations(self._moved_relations(relations))
+        if (moved := self._moved_relations(relations)).height:
+            self._write(cypher.DELETE_BY_ID["relations"], moved)
         written = 0
         for type_ in sorted(relations["type"].unique().to_list()):
             query = cypher.upsert_relations(type_)  # validates the type
@@ -283,9 +284,6 @@ class Neo4jGraphStore(Neo4jReads):
         ]
         return pl.DataFrame(moved)
 
-    def _delete_relations(self, rows: pl.DataFrame) -> int:
-        return self._write(cypher.DELETE_BY_ID["relations"], rows) if rows.height else 0
-
     def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
         removed = {}
         for table, ids in keep.items():
@@ -295,7 +293,7 @@ class Neo4jGraphStore(Neo4jReads):
 
     def write_communities(self, communities: pl.DataFrame) -> int:
         """Replace every community in one transaction: a failure or a crash at any point leaves the old set."""
-        columns = ["community_id", "level", "parent_id", "entity_ids", "size", "title", "summary", "summary_source"]
+        columns = [*NODE_PROPERTIES["Community"], "entity_ids"]
         rows = communities.select(c for c in columns if c in communities.columns)
         query = cypher.columnar(cypher.CREATE_COMMUNITIES, rows.columns) if rows.height else ""
         batches = list(_batches(rows, max(1, self.batch_size // 10)))  # a row carries its whole member list
