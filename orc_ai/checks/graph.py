@@ -6,7 +6,11 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.graph.communities import level_modularity
+from orc_ai.graph.links import table_stats
+from orc_ai.graph.models import GraphStats
 from orc_ai.resources.graph_store import GraphStoreResource
+
+_WRITTEN_BY_COMMUNITIES = {"communities", "in_community", "parent"}  # the communities asset writes these later
 
 
 class LargestCommunityConfig(dg.Config):
@@ -32,19 +36,20 @@ def neo4j_graph_counts_match(
     entities: pl.DataFrame,
     relations: pl.DataFrame,
 ) -> dg.AssetCheckResult:
-    """The store holds exactly as many documents, chunks, entities, relations and mentions as the tables."""
+    """The store holds exactly the tables' nodes, links (HAS_CHUNK, NEXT_CHUNK, MENTIONS, relations by type) and
+    type labels, and no table row points at a missing node."""
     stats = graph_store.get_store().stats()
-    expected = {
-        "documents": raw_docs.height,
-        "chunks": chunks.height,
-        "entities": entities.height,
-        "relations": relations.height,
-        "mentions": int(entities["chunk_ids"].list.len().sum() or 0),
-    }
-    actual = {k: getattr(stats, k) for k in expected}
+    expected = table_stats({"documents": raw_docs, "chunks": chunks, "entities": entities, "relations": relations})
+    fields = [f for f in GraphStats.model_fields if f not in _WRITTEN_BY_COMMUNITIES]
+    differ = [f for f in fields if getattr(stats, f) != getattr(expected, f)]
+    # relations or mentions naming an entity or chunk that is not in the tables: no store can link them
+    mentions = entities.select("entity_id", "chunk_ids").explode("chunk_ids").drop_nulls().unique().height
+    dangling = relations.height - expected.relations + mentions - expected.mentions
     return dg.AssetCheckResult(
-        passed=actual == expected,
-        metadata={f"{k}_expected": v for k, v in expected.items()} | {f"{k}_stored": v for k, v in actual.items()},
+        passed=not differ and dangling == 0,
+        metadata={"differ": differ, "dangling_links": dangling}
+        | {f"{f}_expected": getattr(expected, f) for f in fields}
+        | {f"{f}_stored": getattr(stats, f) for f in fields},
     )
 
 

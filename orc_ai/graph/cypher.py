@@ -2,13 +2,14 @@
 
 Values always travel as parameters. Only labels, relationship types, index names, batch column names and the
 vector dimension are put into query text, and only after ``validate_graph_name`` / ``is_graph_name`` / ``int()``
-(Cypher cannot parameterise them).
+(Cypher cannot parameterise them); property names come from the constants of ``schema``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from orc_ai.graph.schema import CORE_LABELS, HIDDEN_PROPERTIES, NODE_KEYS, NODE_PROPERTIES, RELATION_PROPERTIES
 from orc_ai.graph.store import is_graph_name, validate_graph_name
 
 ROWS_HEADER = "UNWIND $rows AS row"
@@ -61,11 +62,19 @@ def drop_index(name: str) -> str:
     return f"DROP INDEX {validate_graph_name(name)} IF EXISTS"
 
 
-UPSERT_DOCUMENTS = """
+def _set(var: str, names: Sequence[str], key: str) -> str:
+    """``SET`` of every listed property from ``row`` but the key: a null or absent column removes the property."""
+    return "SET " + ", ".join(f"{var}.{name} = row.{name}" for name in names if name != key)
+
+
+def _set_node(var: str, label: str) -> str:
+    return _set(var, NODE_PROPERTIES[label], NODE_KEYS[label])
+
+
+UPSERT_DOCUMENTS = f"""
 UNWIND $rows AS row
-MERGE (d:Document {doc_id: row.doc_id})
-SET d.name = row.name, d.title = row.title, d.source_path = row.source_path, d.format = row.format,
-    d.content_hash = row.content_hash
+MERGE (d:Document {{doc_id: row.doc_id}})
+{_set_node("d", "Document")}
 """
 
 # for node `n` and input `row`: write the vector only when its hash changed (see create_vector_index)
@@ -75,37 +84,44 @@ SET_CHANGED_VECTOR = """CALL (n, row) {
   SET n.vector_hash = row.vector_hash
 }"""
 
-UPSERT_CHUNKS = (
-    """
+# a chunk's HAS_CHUNK from any other document goes: the chunk belongs to the document its row names
+UPSERT_CHUNKS = f"""
 UNWIND $rows AS row
-MERGE (c:Chunk {chunk_id: row.chunk_id})
-SET c.doc_id = row.doc_id, c.chunk_index = row.chunk_index, c.text = row.text, c.start_char = row.start_char,
-    c.end_char = row.end_char, c.n_tokens = row.n_tokens
+MERGE (c:Chunk {{chunk_id: row.chunk_id}})
+{_set_node("c", "Chunk")}
 WITH c AS n, row
-"""
-    + SET_CHANGED_VECTOR
-    + """
+{SET_CHANGED_VECTOR}
 WITH n AS c, row
-MATCH (d:Document {doc_id: row.doc_id})
+CALL (c, row) {{
+  MATCH (other:Document)-[old:HAS_CHUNK]->(c) WHERE other.doc_id <> row.doc_id
+  DELETE old
+}}
+WITH c, row
+MATCH (d:Document {{doc_id: row.doc_id}})
 MERGE (d)-[:HAS_CHUNK]->(c)
 """
-)
 
+# every chunk's one outgoing NEXT_CHUNK is replaced: to ``row.target``, or none for a document's last chunk
 LINK_NEXT_CHUNKS = """
 UNWIND $rows AS row
-MATCH (a:Chunk {chunk_id: row.source}), (b:Chunk {chunk_id: row.target})
+MATCH (a:Chunk {chunk_id: row.source})
+CALL (a, row) {
+  MATCH (a)-[old:NEXT_CHUNK]->(b) WHERE row.target IS NULL OR b.chunk_id <> row.target
+  DELETE old
+}
+WITH a, row WHERE row.target IS NOT NULL
+MATCH (b:Chunk {chunk_id: row.target})
 MERGE (a)-[:NEXT_CHUNK]->(b)
 """
 
 
-def upsert_entities(type_label: str) -> str:
-    """Entities of one type: the :Entity label plus the validated type label."""
-    label = validate_graph_name(type_label)
+def upsert_entities(type_label: str | None) -> str:
+    """Entities of one type: the :Entity label plus the validated type label (none for a core-label type)."""
+    add_label = f"SET e:{validate_graph_name(type_label)}\n" if type_label is not None else ""
     return f"""
 UNWIND $rows AS row
 MERGE (e:Entity {{entity_id: row.entity_id}})
-SET e:{label}, e.name = row.name, e.type = row.type, e.aliases = row.aliases, e.aliases_text = row.aliases_text,
-    e.description = row.description, e.mention_count = row.mention_count, e.doc_count = row.doc_count
+{add_label}{_set_node("e", "Entity")}, e.aliases_text = row.aliases_text
 WITH e AS n, row
 {SET_CHANGED_VECTOR}
 RETURN count(n) AS n
@@ -116,11 +132,23 @@ ENTITY_TYPE_LABELS = "CALL db.labels() YIELD label RETURN label"
 
 
 def remove_stale_type_label(type_label: str) -> str:
-    """Drop a type label from entities whose ``type`` changed since an earlier load."""
+    """Drop a type label from entities whose ``type`` is no longer ``$type`` (changed since an earlier load)."""
     label = validate_graph_name(type_label)
-    return f"MATCH (e:Entity:{label}) WHERE e.type <> $type REMOVE e:{label} RETURN count(e) AS n"
+    return f"MATCH (e:Entity:{label}) WHERE e.type IS NULL OR e.type <> $type REMOVE e:{label} RETURN count(e) AS n"
 
 
+# an entity typed like a core label once got it as a label (and was counted, pruned or replaced as one)
+REMOVE_CORE_LABELS_FROM_ENTITIES = [
+    f"MATCH (e:Entity:{label}) REMOVE e:{label} RETURN count(e) AS n" for label in CORE_LABELS if label != "Entity"
+]
+
+# an entity's MENTIONS are exactly its row's chunk_ids: links from other chunks go first
+UNLINK_STALE_MENTIONS = """
+UNWIND $rows AS row
+MATCH (c:Chunk)-[old:MENTIONS]->(:Entity {entity_id: row.entity_id})
+WHERE NOT c.chunk_id IN coalesce(row.chunk_ids, [])
+DELETE old
+"""
 LINK_MENTIONS = """
 UNWIND $rows AS row
 MATCH (c:Chunk {chunk_id: row.chunk_id}), (e:Entity {entity_id: row.entity_id})
@@ -135,8 +163,7 @@ def upsert_relations(rel_type: str) -> str:
 UNWIND $rows AS row
 MATCH (s:Entity {{entity_id: row.source_id}}), (t:Entity {{entity_id: row.target_id}})
 MERGE (s)-[r:{type_} {{relation_id: row.relation_id}}]->(t)
-SET r.description = row.description, r.cooccurrences = row.cooccurrences, r.weight = row.weight,
-    r.strength = row.strength, r.evidence_chunk_ids = row.evidence_chunk_ids
+{_set("r", RELATION_PROPERTIES, "relation_id")}
 """
 
 
@@ -145,31 +172,58 @@ ALL_IDS = {
     "chunks": "MATCH (n:Chunk) RETURN n.chunk_id AS id",
     "entities": "MATCH (n:Entity) RETURN n.entity_id AS id",
     "relations": "MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL "
-    "RETURN r.relation_id AS id, s.entity_id AS source_id, t.entity_id AS target_id",
+    "RETURN r.relation_id AS id, s.entity_id AS source_id, t.entity_id AS target_id, type(r) AS type",
 }
 DELETE_BY_ID = {
     "documents": "UNWIND $rows AS row MATCH (n:Document {doc_id: row.id}) DETACH DELETE n",
     "chunks": "UNWIND $rows AS row MATCH (n:Chunk {chunk_id: row.id}) DETACH DELETE n",
     "entities": "UNWIND $rows AS row MATCH (n:Entity {entity_id: row.id}) DETACH DELETE n",
     "relations": "UNWIND $rows AS row MATCH (:Entity {entity_id: row.source_id})-[r {relation_id: row.id}]->"
-    "(:Entity {entity_id: row.target_id}) DELETE r",
+    "(:Entity {entity_id: row.target_id}) WHERE type(r) = row.type DELETE r",
 }
 
-DELETE_COMMUNITIES = "MATCH (c:Community) WITH c LIMIT $batch DETACH DELETE c RETURN count(*) AS n"
-CREATE_COMMUNITIES = """
+# run in one transaction with CREATE_COMMUNITIES and LINK_COMMUNITY_PARENTS: the old set stays until the new
+# one commits
+DELETE_COMMUNITIES = "MATCH (c:Community) WHERE NOT c:Entity DETACH DELETE c"
+CREATE_COMMUNITIES = f"""
 UNWIND $rows AS row
-CREATE (c:Community {community_id: row.community_id})
-SET c.level = row.level, c.size = row.size, c.title = row.title, c.summary = row.summary,
-    c.parent_id = row.parent_id, c.summary_source = row.summary_source
+CREATE (c:Community {{community_id: row.community_id}})
+{_set_node("c", "Community")}
 WITH c, row
 UNWIND row.entity_ids AS entity_id
-MATCH (e:Entity {entity_id: entity_id})
+MATCH (e:Entity {{entity_id: entity_id}})
 MERGE (e)-[:IN_COMMUNITY]->(c)
 """
 LINK_COMMUNITY_PARENTS = """
 MATCH (child:Community) WHERE child.parent_id IS NOT NULL
 MATCH (parent:Community {community_id: child.parent_id})
 MERGE (child)-[:PARENT]->(parent)
+"""
+
+# the canonical dump: nodes of the core labels, links between them, properties but vectors and index text
+_CORE_NODE = " OR ".join(f"{{v}}:{label}" for label in CORE_LABELS)
+_NODE_KEY = (
+    "CASE "
+    + " ".join(
+        f"WHEN {{v}}:{label} THEN '{label}:' + {{v}}.{NODE_KEYS[label]}" for label in ("Entity", "Chunk", "Community")
+    )
+    + " ELSE 'Document:' + {v}.doc_id END"
+)
+
+
+def _visible(var: str) -> str:
+    return f"[k IN keys({var}) WHERE NOT k IN $hidden | [k, {var}[k]]]"
+
+
+HIDDEN = list(HIDDEN_PROPERTIES)
+DUMP_NODES = f"""
+MATCH (n) WHERE {_CORE_NODE.format(v="n")}
+RETURN {_NODE_KEY.format(v="n")} AS key, labels(n) AS labels, {_visible("n")} AS properties
+"""
+DUMP_RELATIONSHIPS = f"""
+MATCH (a)-[r]->(b) WHERE ({_CORE_NODE.format(v="a")}) AND ({_CORE_NODE.format(v="b")})
+RETURN type(r) AS type, {_NODE_KEY.format(v="a")} AS source, {_NODE_KEY.format(v="b")} AS target,
+       {_visible("r")} AS properties
 """
 
 VECTOR_SEARCH = """
@@ -219,8 +273,18 @@ CALL () {
   MATCH (:Chunk)-[r:NEXT_CHUNK]->(:Chunk) RETURN count(r) AS next_chunk
 } CALL () {
   MATCH (:Entity)-[r:IN_COMMUNITY]->(:Community) RETURN count(r) AS in_community
+} CALL () {
+  MATCH (:Document)-[r:HAS_CHUNK]->(:Chunk) RETURN count(r) AS has_chunk
+} CALL () {
+  MATCH (:Community)-[r:PARENT]->(:Community) RETURN count(r) AS parent
 }
-RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community
+RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community, has_chunk, parent
+"""
+RELATION_TYPE_COUNTS = """
+MATCH (:Entity)-[r]->(:Entity) WHERE r.relation_id IS NOT NULL RETURN type(r) AS key, count(r) AS n
+"""
+TYPE_LABEL_COUNTS = """
+MATCH (e:Entity) UNWIND [l IN labels(e) WHERE l <> 'Entity'] AS key RETURN key, count(*) AS n
 """
 
 # Leiden in the database (Neo4j Graph Data Science): an undirected, weighted projection of the entity relations

@@ -10,7 +10,8 @@ import numpy as np
 import polars as pl
 
 from orc_ai.errors import GraphStoreError
-from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.links import dump_tables, table_stats
+from orc_ai.graph.models import GraphDump, GraphStats, Neighbourhood, SearchHit
 from orc_ai.graph.store import VectorKind, validate_graph_name
 from orc_ai.graph.vector_index import VectorIndex
 
@@ -25,7 +26,9 @@ _KIND_TABLE = {"chunk": "chunks", "entity": "entities"}
 
 
 class EmbeddedGraphStore:
-    """A graph in files: ``<root>/<table>.parquet`` plus ``<root>/<kind>.usearch``."""
+    """A graph in files: ``<root>/<table>.parquet`` plus ``<root>/<kind>.usearch``. Links are derived from the
+    tables (``links.graph_links``): an entity's MENTIONS are its ``chunk_ids``, a community's members its
+    ``entity_ids``, so replacing a row replaces its links. Each table is replaced whole by an atomic rename."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -45,13 +48,16 @@ class EmbeddedGraphStore:
         os.replace(tmp, self._path(table))
 
     def _upsert(self, table: str, rows: pl.DataFrame) -> pl.DataFrame:
+        """Replace rows by id; the table takes the new rows' columns (older rows get nulls for new columns)."""
         key = _TABLE_IDS[table]
         current = self._read(table)
         if current is not None and current.height:
-            rows = pl.concat(
-                [current.join(rows.select(key), on=key, how="anti"), rows.select(current.columns)],
-                how="vertical_relaxed",
-            )
+            kept = current.join(rows.select(key), on=key, how="anti")
+            kept = kept.select(
+                pl.col(c) if c in kept.columns else pl.lit(None, dtype=dtype).alias(c)
+                for c, dtype in rows.schema.items()
+            ).cast(dict(rows.schema), strict=False)
+            rows = pl.concat([kept, rows], how="vertical_relaxed")
         self._write(table, rows)
         return rows
 
@@ -64,6 +70,7 @@ class EmbeddedGraphStore:
                 self._indexes[kind] = VectorIndex(self.root / f"{kind}.usearch", dim)
             else:
                 index = VectorIndex(self.root / f"{kind}.usearch", table.schema["vector"].size)
+                table = table.drop_nulls("vector")  # rows whose vector another dimension voided
                 ids = table[_TABLE_IDS[_KIND_TABLE[kind]]].to_list()
                 if len(index) != len(ids):
                     index.rebuild(ids, table["vector"].to_numpy())
@@ -80,11 +87,25 @@ class EmbeddedGraphStore:
         self._upsert("documents", documents)
         return documents.height
 
+    def _void_other_dimension(self, kind: VectorKind, vector_type: pl.DataType) -> pl.DataFrame | None:
+        """The stored table; where its vectors have another dimension than ``vector_type`` (the embedding model
+        changed), they are voided and the index dropped, to be rebuilt from the new vectors (as the Neo4j store
+        rebuilds its vector index). Rows not upserted again stay unsearchable until they are."""
+        table = _KIND_TABLE[kind]
+        current = self._read(table)
+        if current is None or "vector" not in current.columns or current.schema["vector"] == vector_type:
+            return current
+        current = current.with_columns(pl.lit(None, dtype=vector_type).alias("vector"))
+        self._write(table, current)
+        self._indexes.pop(kind, None)
+        (self.root / f"{kind}.usearch").unlink(missing_ok=True)
+        return current
+
     def _upsert_with_vectors(self, kind: VectorKind, rows: pl.DataFrame) -> int:
         table, key = _KIND_TABLE[kind], _TABLE_IDS[_KIND_TABLE[kind]]
+        current = self._void_other_dimension(kind, rows.schema["vector"]) if rows.height else self._read(table)
         index = self._index(kind, rows.schema["vector"].size) if rows.height else None
         changed = rows
-        current = self._read(table)
         if current is not None and current.height and rows.height and len(index) == current.height:
             # re-index only new ids and changed vectors: an HNSW insert is the expensive part of a re-run
             existing = rows.select(key, "vector").join(current.select(key, pl.col("vector").alias("old")), on=key)
@@ -116,6 +137,7 @@ class EmbeddedGraphStore:
         for table, ids in keep.items():
             current = self._read(table)
             if current is None:
+                removed[table] = 0
                 continue
             key = _TABLE_IDS[table]
             stale = current.filter(~pl.col(key).is_in(list(ids)))
@@ -129,6 +151,10 @@ class EmbeddedGraphStore:
         return removed
 
     def write_communities(self, communities: pl.DataFrame) -> int:
+        """Communities and their members are one file, replaced by one atomic rename: never half-written."""
+        duplicated = communities.filter(pl.col("community_id").is_duplicated())["community_id"].unique()
+        if duplicated.len():
+            raise GraphStoreError(f"communities with duplicate ids, e.g. {duplicated.head(3).to_list()}; kept the old")
         self._write("communities", communities)
         return communities.height
 
@@ -198,22 +224,12 @@ class EmbeddedGraphStore:
     def leiden_levels(self, seed: int = 42, resolution: float = 1.0) -> pl.DataFrame:
         raise GraphStoreError("in-database Leiden (communities algorithm 'gds') needs the Neo4j graph store")
 
+    def _tables(self) -> dict[str, pl.DataFrame | None]:
+        return {t: self._read(t) for t in _TABLE_IDS}
+
     def stats(self) -> GraphStats:
-        tables = {t: self._read(t) for t in _TABLE_IDS}
-        height = {t: (f.height if f is not None else 0) for t, f in tables.items()}
-        chunks, entities, communities = tables["chunks"], tables["entities"], tables["communities"]
-        next_chunk = 0
-        if chunks is not None and chunks.height:
-            next_chunk = chunks.height - chunks["doc_id"].n_unique()
-        return GraphStats(
-            documents=height["documents"],
-            chunks=height["chunks"],
-            entities=height["entities"],
-            relations=height["relations"],
-            communities=height["communities"],
-            mentions=int(entities["chunk_ids"].list.len().sum()) if entities is not None and entities.height else 0,
-            next_chunk=next_chunk,
-            in_community=int(communities["entity_ids"].list.len().sum())
-            if communities is not None and communities.height
-            else 0,
-        )
+        return table_stats(self._tables())
+
+    def dump(self) -> GraphDump:
+        """Every node and link in canonical order, as the Neo4j store dumps the same graph."""
+        return dump_tables(self._tables())

@@ -6,6 +6,7 @@ import polars as pl
 
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph.models import GraphStats
+from orc_ai.graph.schema import NODE_PROPERTIES
 from orc_ai.graph.store import GraphStore
 
 
@@ -28,7 +29,7 @@ def load_graph(
 ) -> tuple[GraphStats, dict[str, int]]:
     """Write documents, chunks, entities and relations (with vectors); returns store stats and pruned counts."""
     store.ensure_schema()
-    store.upsert_documents(documents.select("doc_id", "name", "title", "source_path", "format", "content_hash"))
+    store.upsert_documents(documents.select(NODE_PROPERTIES["Document"]))
     store.upsert_chunks(_with_vectors(chunks.drop("content_hash"), "chunk_id", embeddings, "chunk"))
     store.upsert_entities(_with_vectors(entities, "entity_id", embeddings, "entity"))
     store.upsert_relations(relations)

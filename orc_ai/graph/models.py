@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 # clustering treats a relation's weight as at least this (a zero or negative weight would drop or invert the edge)
@@ -22,6 +24,10 @@ class GraphStats(BaseModel):
     mentions: int = Field(default=0, description="Chunk-MENTIONS->Entity links.")
     next_chunk: int = Field(default=0, description="Chunk-NEXT_CHUNK->Chunk links.")
     in_community: int = 0
+    has_chunk: int = Field(default=0, description="Document-HAS_CHUNK->Chunk links.")
+    parent: int = Field(default=0, description="Community-PARENT->Community links.")
+    relation_types: dict[str, int] = Field(default_factory=dict, description="Entity relations by type.")
+    type_labels: dict[str, int] = Field(default_factory=dict, description="Entities by type label.")
 
 
 class Neighbourhood(BaseModel):
@@ -30,3 +36,41 @@ class Neighbourhood(BaseModel):
     entity_ids: list[str]
     relations: list[dict]
     evidence_chunk_ids: list[str]
+
+
+class DumpNode(BaseModel):
+    key: str = Field(description="Core label and id, e.g. 'Chunk:0123abcd...'.")
+    labels: list[str] = Field(description="Sorted.")
+    properties: dict[str, Any] = Field(description="Every property but vectors and derived index text.")
+
+
+class DumpRelationship(BaseModel):
+    type: str
+    source: str = Field(description="Key of the start node.")
+    target: str = Field(description="Key of the end node.")
+    properties: dict[str, Any]
+
+
+class GraphDump(BaseModel):
+    """A store's whole graph in canonical order, so two stores (or two load histories) compare with ``==``."""
+
+    nodes: list[DumpNode]
+    relationships: list[DumpRelationship]
+
+    @classmethod
+    def of(cls, nodes: list[DumpNode], relationships: list[DumpRelationship]) -> GraphDump:
+        """Sorted: nodes by key, relationships by type, endpoints and properties."""
+        rel_order = sorted(
+            relationships, key=lambda r: (r.type, r.source, r.target, repr(sorted(r.properties.items())))
+        )
+        return cls(nodes=sorted(nodes, key=lambda n: n.key), relationships=rel_order)
+
+    def counts(self) -> dict[str, int]:
+        """Nodes by label and relationships by type, e.g. for a test's failure message."""
+        out: dict[str, int] = {}
+        for node in self.nodes:
+            for label in node.labels:
+                out[label] = out.get(label, 0) + 1
+        for rel in self.relationships:
+            out[rel.type] = out.get(rel.type, 0) + 1
+        return dict(sorted(out.items()))

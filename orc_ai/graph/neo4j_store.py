@@ -3,7 +3,9 @@
 Managed transactions (``execute_write``) retry transient failures (leader switches, a server that is briefly
 unavailable) with backoff; deadlocks between this store's own parallel writers are retried sooner (see
 ``_Deadlock``). A batch is either written whole or not at all, and every write is an idempotent MERGE, so
-re-running a failed load converges.
+re-running a failed load converges. A row replaces what the store holds for its id: its properties, its type
+label, and its outgoing links (a chunk's HAS_CHUNK and NEXT_CHUNK, an entity's MENTIONS), so a load after any
+upstream change leaves the graph a fresh load of the same tables would (``dump`` compares them).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import logging
 import random
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
@@ -21,17 +22,17 @@ from typing import Any
 import numpy as np
 import polars as pl
 from neo4j import Driver, GraphDatabase
-from neo4j.exceptions import DriverError, Neo4jError, TransientError
+from neo4j.exceptions import Neo4jError, TransientError
 
 from orc_ai import defaults
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
-from orc_ai.graph.models import MIN_EDGE_WEIGHT, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.neo4j_reads import Neo4jReads
+from orc_ai.graph.schema import CORE_LABELS, NODE_PROPERTIES, type_label
 from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 from orc_ai.graph.write_plan import bucket_rounds
 
 log = logging.getLogger(__name__)
-_CORE_LABELS = {"Document", "Chunk", "Entity", "Community"}
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 _DEADLOCK_RETRIES = 12  # backoff 20 ms doubling to 1 s: about 6 s in all before a batch gives up
 
@@ -67,7 +68,7 @@ def _with_vector_hash(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series("vector_hash", hashes, dtype=pl.String))
 
 
-class Neo4jGraphStore:
+class Neo4jGraphStore(Neo4jReads):
     """The production graph store; same interface and result shapes as ``EmbeddedGraphStore``."""
 
     def __init__(
@@ -185,10 +186,6 @@ class Neo4jGraphStore:
             written += sum(f.result() for f in futures)
         return written
 
-    def _read(self, query: str, **params: Any) -> list[dict]:
-        with self.driver.session(database=self.database) as session:
-            return session.execute_read(lambda tx: [r.data() for r in tx.run(query, **params)])
-
     def _run(self, query: str, **params: Any) -> list[dict]:
         """One write transaction (retried on transient errors); returns the result rows."""
         with self.driver.session(database=self.database) as session:
@@ -223,13 +220,15 @@ class Neo4jGraphStore:
             self._ensure_vector_index("chunk", chunks.schema["vector"].size)
         written = self._write_frame(cypher.UPSERT_CHUNKS, chunks, keys=["doc_id"])  # HAS_CHUNK locks the document
         ordered = chunks.select("doc_id", "chunk_index", "chunk_id").sort("doc_id", "chunk_index")
-        pairs = ordered.with_columns(pl.col("chunk_id").shift(-1).over("doc_id").alias("target")).drop_nulls("target")
+        pairs = ordered.with_columns(pl.col("chunk_id").shift(-1).over("doc_id").alias("target"))  # last: none
         self._write_frame(
             cypher.LINK_NEXT_CHUNKS, pairs.select("doc_id", pl.col("chunk_id").alias("source"), "target"), ["doc_id"]
         )
         return written
 
     def upsert_entities(self, entities: pl.DataFrame) -> int:
+        """Entities with their type label (none for a core-label type, see ``schema.type_label``); each entity's
+        MENTIONS and type label are replaced by what its row says."""
         types = sorted(entities["type"].unique().to_list())
         for type_ in types:
             validate_graph_name(type_)
@@ -239,24 +238,51 @@ class Neo4jGraphStore:
         frame = entities.with_columns(pl.col("aliases").list.join(" | ").alias("aliases_text"))
         for type_ in types:
             written += self._write_frame(
-                cypher.upsert_entities(type_), frame.filter(pl.col("type") == type_).drop("chunk_ids")
+                cypher.upsert_entities(type_label(type_)), frame.filter(pl.col("type") == type_).drop("chunk_ids")
             )
+        for statement in cypher.REMOVE_CORE_LABELS_FROM_ENTITIES:
+            self._run(statement)
         for label in (r["label"] for r in self._read(cypher.ENTITY_TYPE_LABELS)):
-            if label not in _CORE_LABELS and is_graph_name(label):  # other tools' labels are not ours to touch
+            if label not in CORE_LABELS and is_graph_name(label):  # other tools' labels are not ours to touch
                 self._run(cypher.remove_stale_type_label(label), type=label)
+        self._write_frame(cypher.UNLINK_STALE_MENTIONS, entities.select("entity_id", "chunk_ids"))
         mentions = entities.select(pl.col("chunk_ids").alias("chunk_id"), "entity_id").explode("chunk_id")
         self._write_frame(
-            cypher.LINK_MENTIONS, mentions, ["chunk_id", "entity_id"], same_nodes=False, size=self.batch_size * 5
+            cypher.LINK_MENTIONS,
+            mentions.drop_nulls("chunk_id"),
+            ["chunk_id", "entity_id"],
+            same_nodes=False,
+            size=self.batch_size * 5,
         )
         return written
 
     def upsert_relations(self, relations: pl.DataFrame) -> int:
+        """Relations by id; a stored relation with one of these ids but other endpoints or type goes first."""
+        if (moved := self._moved_relations(relations)).height:
+            self._write(cypher.DELETE_BY_ID["relations"], moved)
         written = 0
         for type_ in sorted(relations["type"].unique().to_list()):
             query = cypher.upsert_relations(type_)  # validates the type
             rows = relations.filter(pl.col("type") == type_).drop("type")
             written += self._write_frame(query, rows, ["source_id", "target_id"])
         return written
+
+    def _moved_relations(self, relations: pl.DataFrame) -> pl.DataFrame:
+        """Stored relations whose id is in ``relations`` with other endpoints or another type."""
+        stored = self._read(cypher.ALL_IDS["relations"])
+        if not stored or relations.is_empty():
+            return pl.DataFrame()
+        wanted = {
+            (r, s, t, ty)
+            for r, s, t, ty in relations.select("relation_id", "source_id", "target_id", "type").iter_rows()
+        }
+        ids = {w[0] for w in wanted}
+        moved = [
+            row
+            for row in stored
+            if row["id"] in ids and (row["id"], row["source_id"], row["target_id"], row["type"]) not in wanted
+        ]
+        return pl.DataFrame(moved)
 
     def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
         removed = {}
@@ -266,93 +292,23 @@ class Neo4jGraphStore:
         return removed
 
     def write_communities(self, communities: pl.DataFrame) -> int:
-        while self._run(cypher.DELETE_COMMUNITIES, batch=self.batch_size)[0]["n"]:
-            pass
-        columns = ["community_id", "level", "parent_id", "entity_ids", "size", "title", "summary", "summary_source"]
-        present = [c for c in columns if c in communities.columns]
-        size = max(1, self.batch_size // 10)  # a row carries a community's whole member list
-        written = self._write(cypher.CREATE_COMMUNITIES, communities.select(present), size=size)
-        self._run(cypher.LINK_COMMUNITY_PARENTS)
-        return written
+        """Replace every community in one transaction: a failure or a crash at any point leaves the old set."""
+        columns = [*NODE_PROPERTIES["Community"], "entity_ids"]
+        rows = communities.select(c for c in columns if c in communities.columns)
+        query = cypher.columnar(cypher.CREATE_COMMUNITIES, rows.columns) if rows.height else ""
+        batches = list(_batches(rows, max(1, self.batch_size // 10)))  # a row carries its whole member list
 
-    # -- reads -------------------------------------------------------------------------------------------
-    def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]:
-        index = cypher.VECTOR_INDEXES[kind][0]
+        def work(tx) -> None:
+            tx.run(cypher.DELETE_COMMUNITIES).consume()
+            for batch in batches:
+                tx.run(query, rows=batch).consume()
+            tx.run(cypher.LINK_COMMUNITY_PARENTS).consume()
+
         try:
-            # HNSW explores about k candidates: ask for more and keep the best k, or a close neighbour is missed
-            candidates = max(int(k) * self.vector_oversampling, 100)
-            rows = self._read(cypher.VECTOR_SEARCH, index=index, k=candidates, vector=[float(x) for x in vector])[
-                : int(k)
-            ]
+            with self.driver.session(database=self.database) as session:
+                session.execute_write(work)
         except Neo4jError as exc:
-            if "no such" in str(exc).lower():  # nothing loaded yet, so no index
-                return []
-            raise GraphStoreError(f"vector search on {index} failed: {exc}") from exc
-        # Neo4j reports cosine similarity as (1 + cos) / 2; return plain cosine like the embedded store
-        return [SearchHit(id=r["id"], score=round(2 * r["score"] - 1, 6)) for r in rows]
-
-    def fulltext_search(self, kind: VectorKind, query: str, k: int = 10) -> list[SearchHit]:
-        """Lucene full-text search over chunk text or entity names/aliases/descriptions."""
-        index = cypher.FULLTEXT_INDEXES[kind][0]
-        rows = self._read(cypher.FULLTEXT_SEARCH, index=index, text=_lucene_escape(query), k=int(k))
-        return [SearchHit(id=r["id"], score=round(r["score"], 6)) for r in rows]
-
-    def neighbourhood(self, entity_ids: list[str], hops: int = 1, limit: int = 200) -> Neighbourhood:
-        seen, frontier = set(entity_ids), set(entity_ids)
-        for _ in range(hops):
-            found = {r["id"] for r in self._read(cypher.NEIGHBOURS, ids=sorted(frontier))}
-            frontier = found - seen
-            seen |= frontier
-            if not frontier or len(seen) >= limit:
-                break
-        rows = self._read(cypher.RELATIONS_AMONG, ids=sorted(seen), limit=int(limit))
-        evidence = sorted({c for r in rows for c in (r["evidence_chunk_ids"] or [])})
-        return Neighbourhood(entity_ids=sorted(seen), relations=rows, evidence_chunk_ids=evidence)
-
-    def communities_of(self, entity_id: str) -> list[dict]:
-        return self._read(cypher.COMMUNITIES_OF, id=entity_id)
-
-    def entity_edges(self) -> pl.DataFrame:
-        rows = self._read(cypher.ENTITY_EDGES)
-        schema = {"source_id": pl.String, "target_id": pl.String, "weight": pl.Float64}
-        return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-
-    def stats(self) -> GraphStats:
-        return GraphStats(**self._read(cypher.STATS)[0])
-
-    # -- in-database analytics ---------------------------------------------------------------------------
-    def has_gds(self) -> bool:
-        """True when the Graph Data Science plugin's Leiden procedure is installed."""
-        return bool(self._read(cypher.GDS_LEIDEN_AVAILABLE)[0]["available"])
-
-    def leiden_levels(self, seed: int = 42, resolution: float = 1.0) -> pl.DataFrame:
-        """Leiden (GDS) on the weighted, undirected entity graph: ``entity_id`` and ``community_ids``, one id per
-        aggregation level from finest to coarsest. The projection lives only for this call."""
-        if not self.has_gds():
-            raise GraphStoreError("gds.leiden is not installed in this Neo4j: install Graph Data Science")
-        graph = f"orc_ai_entities_{uuid.uuid4().hex}"
-        schema = {"entity_id": pl.String, "community_ids": pl.List(pl.Int64)}
-        # GDS procedures run in auto-commit transactions: a retried managed transaction would re-project
-        with self.driver.session(database=self.database) as session:
-            try:
-                projected = session.run(cypher.GDS_PROJECT_ENTITY_GRAPH, graph=graph, min_weight=MIN_EDGE_WEIGHT)
-                record = projected.single()
-                if record is None or not record["nodes"]:
-                    return pl.DataFrame(schema=schema)
-                rows = session.run(
-                    cypher.GDS_LEIDEN_STREAM, graph=graph, seed=int(seed), resolution=float(resolution)
-                ).data()
-            except (Neo4jError, DriverError) as exc:
-                raise GraphStoreError(f"GDS Leiden failed: {exc}") from exc
-            finally:
-                try:
-                    session.run(cypher.GDS_DROP_GRAPH, graph=graph).consume()
-                except (Neo4jError, DriverError) as exc:  # never hide the real error; GDS frees it on restart
-                    log.warning("could not drop the GDS projection %s: %s", graph, exc)
-        return pl.DataFrame(rows, schema=schema).sort("entity_id")
-
-
-def _lucene_escape(text: str) -> str:
-    """Treat user text as words, not Lucene syntax."""
-    special = set('+-&|!(){}[]^"~*?:\\/')
-    return "".join(f"\\{ch}" if ch in special else ch for ch in text)
+            raise GraphStoreError(
+                f"Neo4j rejected the communities ({rows.height} rows); kept the old ones: {exc}"
+            ) from exc
+        return rows.height

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from orc_ai.errors import InvalidGraphNameError
-from orc_ai.graph.models import GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.models import GraphDump, GraphStats, Neighbourhood, SearchHit
 
 VectorKind = Literal["chunk", "entity"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -31,7 +31,10 @@ def validate_graph_name(name: str) -> str:
 
 
 class GraphStore(Protocol):
-    """Upserts keyed by id, pruning, vector search, k-hop neighbourhoods, communities and stats."""
+    """Upserts keyed by id, pruning, vector search, k-hop neighbourhoods, communities and stats.
+
+    An upserted row replaces everything the store holds for its id (properties, type label, MENTIONS, HAS_CHUNK,
+    NEXT_CHUNK), so upserting every table then pruning what is gone equals a fresh load (see ``dump``)."""
 
     def ensure_schema(self) -> None: ...
 
@@ -52,7 +55,7 @@ class GraphStore(Protocol):
         ...
 
     def write_communities(self, communities: pl.DataFrame) -> int:
-        """Replace all communities (IN_COMMUNITY and PARENT links included)."""
+        """Replace all communities (IN_COMMUNITY and PARENT links included) atomically: a failure leaves the old."""
         ...
 
     def vector_search(self, kind: VectorKind, vector: np.ndarray, k: int = 10) -> list[SearchHit]: ...
@@ -73,3 +76,7 @@ class GraphStore(Protocol):
         ...
 
     def stats(self) -> GraphStats: ...
+
+    def dump(self) -> GraphDump:
+        """The whole graph in canonical order, vectors left out; equal for equal graphs in either store."""
+        ...

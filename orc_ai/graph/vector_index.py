@@ -26,7 +26,9 @@ class VectorIndex:
         self.dim = dim
         self.index = Index(ndim=dim, metric="cos", dtype="f32")
         if self.path.exists():
-            self.index.load(str(self.path))
+            self.index.load(str(self.path))  # takes the saved dimension
+            if self.index.ndim != dim:  # saved for another embedding model: start empty, to be rebuilt
+                self.index = Index(ndim=dim, metric="cos", dtype="f32")
         self._ids: dict[int, str] = {}
 
     def __len__(self) -> int:

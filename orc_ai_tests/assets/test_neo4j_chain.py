@@ -7,8 +7,9 @@ from neo4j import GraphDatabase
 
 from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.graph.embedded import EmbeddedGraphStore
+from orc_ai.graph.loading import load_graph
 from orc_ai.graph.neo4j_store import Neo4jGraphStore
-from orc_ai_tests.assets.conftest import checks, metadata
+from orc_ai_tests.assets.conftest import checks, metadata, table
 
 pytestmark = pytest.mark.slow
 QUERIES = [
@@ -57,5 +58,31 @@ def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path,
                 # ties (entities with the same text) come in any order: rank by (score, id), then compare top 5
                 got, want = (_ranked(store.vector_search(kind, vector, k=10)) for store in (neo, embedded))
                 assert got[:5] == want[:5], (kind, got, want)
+    finally:
+        neo.close()
+
+
+def test_a_rerun_with_another_extraction_leaves_neo4j_as_a_fresh_load(chain, sample_docs, tmp_path, neo4j_server):
+    """The issue's reproduction: after re-materialising with fewer entities per chunk, the old MENTIONS stayed
+    and the blocking counts check failed on every later run."""
+    env = {"ORC_AI_GRAPH_BACKEND": "neo4j", "ORC_AI_NEO4J_URI": neo4j_server.uri}
+    home = tmp_path / "neo"
+    neo = Neo4jGraphStore.connect(neo4j_server.uri)
+    try:
+        neo._run("MATCH (n) DETACH DELETE n")
+        first = chain.run(home, sample_docs, env=env)
+        assert first.success and checks(first)["neo4j_graph_counts_match"]
+        before = neo.stats()
+        second = chain.run(home, sample_docs, {"entities": {"max_entities_per_chunk": 5}}, env=env)
+        assert second.success and checks(second)["neo4j_graph_counts_match"], checks(second)
+        rerun = neo.dump()
+        assert neo.stats().mentions < before.mentions  # the extraction did change
+
+        neo._run("MATCH (n) DETACH DELETE n")
+        tables = {name: table(home, name) for name in ("raw_docs", "chunks", "entities", "relations", "embeddings")}
+        load_graph(neo, *tables.values())
+        neo.write_communities(table(home, "communities"))
+        fresh = neo.dump()
+        assert rerun == fresh, (rerun.counts(), fresh.counts())
     finally:
         neo.close()

@@ -100,7 +100,21 @@ def test_communities_and_stats(store: EmbeddedGraphStore) -> None:
     )
     assert [c["community_id"] for c in store.communities_of(_hex(1))] == ["c0", "c1"]
     stats = store.stats()
-    assert (stats.entities, stats.relations, stats.communities, stats.mentions, stats.in_community) == (10, 4, 2, 10, 3)
+    assert (stats.entities, stats.relations, stats.communities, stats.mentions, stats.in_community) == (10, 4, 2, 0, 3)
+    # a MENTIONS link needs its chunk, as in Neo4j: the entities' chunks arrive, and so do their links
+    store.upsert_chunks(
+        pl.DataFrame(
+            {
+                "chunk_id": [_hex(100 + i) for i in range(1, 11)],
+                "doc_id": ["d"] * 10,
+                "chunk_index": list(range(10)),
+                "text": [f"chunk {i}" for i in range(10)],
+                "vector": np.stack([_vec(100 + i) for i in range(10)]),
+            }
+        ).with_columns(pl.col("vector").cast(pl.Array(pl.Float32, DIM)))
+    )
+    stats = store.stats()
+    assert (stats.chunks, stats.mentions, stats.next_chunk, stats.has_chunk) == (10, 10, 9, 0)
 
 
 @pytest.mark.parametrize("name", ["Person", "DEPENDS_ON", "Entity2"])

@@ -198,6 +198,22 @@ def test_removed_rows_are_pruned_and_changed_types_relabelled(store: Neo4jGraphS
     assert sorted(labels) == ["Entity", "Person"]
 
 
+def test_an_entity_given_core_labels_by_an_older_load_loses_them_and_survives(store: Neo4jGraphStore) -> None:
+    graph = small_graph()
+    load(store, graph)
+    store._run("MATCH (e:Entity {entity_id: $id}) SET e:Community:Document:Chunk", id=_hex(0))  # type was 'Community'
+    stats, pruned = load(store, graph)
+    store.write_communities(
+        pl.DataFrame(
+            {"community_id": ["c0"], "level": [0], "parent_id": [None], "entity_ids": [[_hex(0)]], "size": [1]}
+        )
+    )
+    labels = store._read("MATCH (e:Entity {entity_id: $id}) RETURN labels(e) AS l", id=_hex(0))
+    assert [sorted(r["l"]) for r in labels] == [["Entity", "Team"]]
+    assert (store.stats().documents, store.stats().chunks, store.stats().communities) == (2, 4, 1)
+    assert store.stats().in_community == 1 and set(pruned.values()) == {0}
+
+
 def test_hostile_names_are_stored_verbatim_and_hostile_labels_rejected(store: Neo4jGraphStore) -> None:
     graph = small_graph(HOSTILE + ["plain"])
     stats, _ = load(store, graph)

@@ -1,0 +1,25 @@
+"""What the knowledge graph holds, for every store: node labels, each kind's properties, type labels.
+
+A store writes exactly these properties (an absent or null value removes the property), so a re-load converges
+to what a fresh load of the same tables holds; ``GraphStore.dump`` compares them.
+"""
+
+from __future__ import annotations
+
+CORE_LABELS = ("Document", "Chunk", "Entity", "Community")
+NODE_KEYS = {"Document": "doc_id", "Chunk": "chunk_id", "Entity": "entity_id", "Community": "community_id"}
+NODE_PROPERTIES = {
+    "Document": ("doc_id", "name", "title", "source_path", "format", "content_hash"),
+    "Chunk": ("chunk_id", "doc_id", "chunk_index", "text", "start_char", "end_char", "n_tokens"),
+    "Entity": ("entity_id", "name", "type", "aliases", "description", "mention_count", "doc_count"),
+    "Community": ("community_id", "level", "parent_id", "size", "title", "summary", "summary_source"),
+}
+RELATION_PROPERTIES = ("relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids")
+# kept out of dumps: vectors, their hashes and index text derived from other properties
+HIDDEN_PROPERTIES = ("vector", "embedding", "vector_hash", "aliases_text")
+
+
+def type_label(entity_type: str) -> str | None:
+    """The extra label of an entity of ``entity_type``: the type itself, except for a core label (an entity typed
+    ``Community`` must not be counted, pruned or replaced as a community), which keeps only its ``type`` property."""
+    return None if entity_type in CORE_LABELS else entity_type
