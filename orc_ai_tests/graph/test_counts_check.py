@@ -8,30 +8,32 @@ import dagster as dg
 import polars as pl
 
 from orc_ai.checks.graph import neo4j_graph_counts_match
+from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai_tests.graph.graph_tables import SCENARIOS, Tables, base_tables, load
 
 
 def _check(store_path: Path, tables: Tables) -> dg.AssetCheckResult:
-    return neo4j_graph_counts_match(
-        graph_store=GraphStoreResource(path=str(store_path)),
-        raw_docs=tables["documents"],
-        chunks=tables["chunks"],
-        entities=tables["entities"],
-        relations=tables["relations"],
-    )
+    with dg.build_resources({"graph_store": GraphStoreResource(path=str(store_path))}) as resources:
+        return neo4j_graph_counts_match(
+            graph_store=resources.graph_store,
+            raw_docs=tables["documents"],
+            chunks=tables["chunks"],
+            entities=tables["entities"],
+            relations=tables["relations"],
+        )
 
 
 def test_the_check_passes_on_the_tables_the_store_holds(tmp_path: Path) -> None:
     tables = base_tables()
-    load(GraphStoreResource(path=str(tmp_path)).get_store(), tables, communities=False)
+    load(EmbeddedGraphStore(tmp_path), tables, communities=False)
     result = _check(tmp_path, tables)
     assert result.passed and result.metadata["differ"].value == []
 
 
 def test_the_check_fails_on_each_kind_of_difference(tmp_path: Path) -> None:
     tables = base_tables()
-    load(GraphStoreResource(path=str(tmp_path)).get_store(), tables, communities=False)
+    load(EmbeddedGraphStore(tmp_path), tables, communities=False)
     # the store holds the old extraction's MENTIONS, an old type label, old chunk order
     for scenario, fields in {
         "config_change": {"mentions", "entities", "relations", "relation_types"},
@@ -44,7 +46,7 @@ def test_the_check_fails_on_each_kind_of_difference(tmp_path: Path) -> None:
 
 def test_the_check_fails_on_a_relation_to_a_missing_entity(tmp_path: Path) -> None:
     tables = base_tables()
-    load(GraphStoreResource(path=str(tmp_path)).get_store(), tables, communities=False)
+    load(EmbeddedGraphStore(tmp_path), tables, communities=False)
     dangling = (
         tables["relations"]
         .head(1)
