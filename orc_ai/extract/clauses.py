@@ -7,7 +7,7 @@ import re
 
 _STRUCTURE = re.compile(r"^\s*(?:[#|>*+-]|\d+[.)]\s|\[[\d:]+\]|```|[\w\"' ]{1,40}:\s|[a-z]\)\s)")
 _TERMINAL = re.compile(r"[.!?:;|}\]]\s*$")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)`'\"\]][.!?])\s+(?=[A-Z`\"'(\[])")
+_SENTENCE_END = re.compile(r"(?<=[A-Za-z0-9)`'\"\]][.!?])\s+(?=[A-Z`\"'(\[])")
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -45,6 +45,9 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause, in order."""
     spans = []
     for start, end in _blocks(text):
+        if text[start:end].lstrip().startswith("|"):  # a table row is one record
+            spans.append((start, end))
+            continue
         cut = start
         for m in _SENTENCE_END.finditer(text, start, end):
             spans.append((cut, m.start()))

@@ -50,7 +50,7 @@ _PERSON_AFTER = re.compile(
     r"manager|engineer|commander|responder|sre|ic)\b)| (?:must|will|should|can|owns|is|was)\b)"
 )
 _PERSON_LINE = re.compile(r"(?m)^\s*(?:\[[\d:]+\]\s*)?(" + _NAME + r"):\s")
-_PERSON_CELL = re.compile(r"(?:^|[|\[,])\s*\"?(" + _NAME + r")\"?\s*(?=[|\],]|$)", re.MULTILINE)
+_PERSON_CELL = re.compile(r"(?:^|[|\[,:])\s*\"?(" + _NAME + r")\"?\s*(?=[|\],}]|$)", re.MULTILINE)
 _TEAM_RE = re.compile(r"((?:`[\w-]+`|[\w&'-]+)(?:[ \t]+(?:`[\w-]+`|[\w&'-]+)){0,2})[ \t]+(?:team|on-?call)\b")
 _TEAM_KEY = re.compile(rf"(?i:owner_team|owning team|team)[\"'*]*\s*[:=]\s*[\"'*]*((?:[{_UPPER}][\w&-]*\s?){{1,3}})")
 _PROPER_RE = re.compile(r"\b([A-Z][\w'&]*(?:[ -](?:of|de|del|la|von|van|der|the|and|[A-Z][\w'&]*))*)")

@@ -39,6 +39,7 @@ TASK_VERBS = set(
     "upsert clean dedupe aggregate prepare process parse emit update trigger apply detect backfill sense poll "
     "archive snapshot ingest".split()
 )
+_CADENCE = {"daily", "hourly", "nightly", "weekly", "monthly"}
 DAG_SUFFIXES = set("daily hourly nightly weekly monthly etl elt pipeline ingest sync export import build train".split())
 _HOST_TOKENS = set("db pg mysql replica worker workers node nodes cluster broker host server cache".split())
 
@@ -80,7 +81,7 @@ def _shape_type(name: str) -> str:
     tokens = name.split("_")
     if tokens[0] in TASK_VERBS:
         return "Task"
-    return "DAG" if tokens[-1] in DAG_SUFFIXES else "Identifier"
+    return "DAG" if tokens[-1] in DAG_SUFFIXES or _CADENCE & set(tokens) else "Identifier"
 
 
 def identifier_type(text: str, start: int, end: int, name: str) -> str:
@@ -94,11 +95,12 @@ def identifier_type(text: str, start: int, end: int, name: str) -> str:
     return _header_type(text, start) or _shape_type(name)
 
 
-def _worth_keeping(name: str, backticked: bool) -> bool:
+def _worth_keeping(name: str, type_: str, backticked: bool) -> bool:
     if _FILE_OR_CODE.search(name):
         return False
     if "-" in name and "_" not in name and "." not in name and not backticked:
-        return bool(re.search(r"\d", name) or _HOST_TOKENS & set(name.split("-")))  # not English compounds
+        # English compounds ("month-end", "read-only") stay out unless something types them
+        return type_ != "Identifier" or bool(re.search(r"\d", name))
     return True
 
 
@@ -110,12 +112,12 @@ def identifier_mentions(text: str) -> list[tuple[int, int, str, str]]:
     for start, end in sorted(spans):
         name = text[start:end].rstrip(".")
         end = start + len(name)
-        if not _worth_keeping(name, (start, end) in backticked):
-            continue
         parts = name.split(".")
         if len(parts) == 2 and all(re.fullmatch(_SNAKE, p) for p in parts):
             found.append((start, start + len(parts[0]), parts[0], "DAG"))
             found.append((end - len(parts[1]), end, parts[1], "Task"))
             continue
-        found.append((start, end, name, identifier_type(text, start, end, name)))
+        type_ = identifier_type(text, start, end, name)
+        if _worth_keeping(name, type_, (start, end) in backticked):
+            found.append((start, end, name, type_))
     return found

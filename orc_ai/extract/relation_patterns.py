@@ -19,6 +19,7 @@ from orc_ai.extract.clauses import clause_spans
 from orc_ai.extract.entity_patterns import Mention
 
 ACTORS = ("DAG", "Task", "System", "Host")  # things that read, write, run, fail, depend
+DEPENDENTS = (*ACTORS, "Identifier")  # an untyped id in a dependency phrase is a job the text has not typed here
 OWNERS = ("Team", "Person")
 DATA = ("Table", "Topic", "Host", "System")
 ANYTHING = ("DAG", "Task", "System", "Host", "Table", "Topic", "Pool", "Incident")
@@ -45,18 +46,19 @@ CUES = (
         r"upstream\**\s*[:|])",
         "DEPENDS_ON",
         True,
-        ACTORS,
-        ANYTHING,
+        DEPENDENTS,
+        (*ANYTHING, "Identifier"),
     ),
     _cue(
         r"\b(?:is upstream of|triggers|blocks|feeds(?: into)?|is (?:required|needed) by|downstream\**\s*[:|])",
         "DEPENDS_ON",
         False,
-        ACTORS,
-        ("DAG", "Task", "System", "Table"),
+        DEPENDENTS,
+        ("DAG", "Task", "System", "Table", "Identifier"),
     ),
     _cue(
-        r"\b(?:reads?(?: from)?|extracts?|fetch(?:es)?|pulls?|consumes?|quer(?:y|ies)|ingests?|subscribes? to)\b",
+        r"\b(?:reads?(?: from)?(?! replica| only|-only)|extracts?|fetch(?:es)?|pulls?|consumes?|quer(?:y|ies)|"
+        r"ingests?|subscribes? to)\b",
         "READS_FROM",
         True,
         ACTORS,
@@ -64,7 +66,7 @@ CUES = (
     ),
     _cue(
         r"\b(?:writes?(?: to)?|loads?(?: \w+)? into|loads|stores?|upserts?|inserts?(?: into)?|publish(?:es)? to|"
-        r"produces? to|sinks? to|exports? to|lands? in|into)\b",
+        r"produces? to|sinks? to|exports? to|lands? in|stages?|into)\b",
         "WRITES_TO",
         True,
         ACTORS,
@@ -91,8 +93,8 @@ CUES = (
 _ALL_CUES = re.compile("|".join(f"(?:{c.pattern.pattern})" for c in CUES), re.IGNORECASE)
 # immediate-adjacency cues: only the next mention, within a few characters
 _ADJACENT = {"RUNS_ON"}
-_PRONOUN = re.compile(r"^\W*(?:it|this|that|the|its)\b(?:\s+(?:dag|job|pipeline|task|service|deployment))?", re.I)
-_KEY = re.compile(r"(?:^|[{,;(\s])[\"'*]*([A-Za-z][\w -]{0,30}?)[\"'*]*\s*:(?!//)[\"'*]*\s")
+_OPENING = re.compile(r"[\s#*>|+-]*(?![\w ]{1,40}:\s)")  # markup, and not a 'label:' field
+_KEY = re.compile(r"(?<![\w-])[\"'*]*([A-Za-z][\w-]*(?: [\w-]+){0,2})[\"'*]*\s*:(?!//)[\"'*]*\s")
 _OWNER_KEYS = re.compile(
     r"^(?:(?:primary |service |dag |data )?owners?(?: team)?|owner_team|owning team|backup|"
     r"maintainers?)$",
@@ -178,13 +180,18 @@ def _cue_relations(text: str, start: int, end: int, ms: list[Mention], fallback:
     used: set[Mention] = set()
     cues = []
     for cue in CUES:
-        cues += [(m.start(), m.end(), cue) for m in cue.pattern.finditer(text, start, end)]
+        cues += [
+            (m.start(), m.end(), cue)
+            for m in cue.pattern.finditer(text, start, end)
+            if text[m.end() : m.end() + 1] not in ("-", "_") and text[m.start() - 1 : m.start()] not in ("-", "_")
+        ]
     cues.sort(key=lambda c: (c[0], -c[1]))
+    first_cue = cues[0][0] if cues else end
     for index, (c_start, c_end, cue) in enumerate(cues):
         if any(s <= c_start < e for s, e, _ in cues[:index] if (s, e) != (c_start, c_end)):
             continue  # inside a longer cue that starts earlier
         stop = next((s for s, _, _ in cues[index + 1 :] if s >= c_end), end)
-        subject = next((m for m in ms if m.end <= c_start and m.type in cue.subject_types and m not in used), None)
+        subject = next((m for m in ms if m.end <= first_cue and m.type in cue.subject_types and m not in used), None)
         subject = subject or (fallback if fallback and fallback.type in cue.subject_types else None)
         if subject is None:
             continue
@@ -215,6 +222,17 @@ def _modifier(text: str, m: Mention, ms: list[Mention]) -> bool:
     )
 
 
+def _grammatical_subject(text: str, start: int, ms: list[Mention]) -> Mention | None:
+    """A DAG or system that opens the clause ('The DAG `x` copies ...'), not one named in a label or list."""
+    opening = _OPENING.match(text, start)
+    if opening is None or not ms:
+        return None
+    first = ms[0]
+    if first.type in ("DAG", "System") and first.start - opening.end() <= 12:
+        return first
+    return None
+
+
 def typed_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     """Typed relations between mentions of ``text`` (mentions sorted by position)."""
     title = _title_subject(text, mentions)
@@ -222,16 +240,13 @@ def typed_relations(text: str, mentions: list[Mention]) -> list[Relation]:
     out: list[Relation] = []
     for start, end in clause_spans(text):
         ms = _in(mentions, start, end)
-        clause = text[start:end]
-        pronoun = _PRONOUN.match(clause)
-        fallback = previous if (pronoun or not ms or ms[0].start - start > 40) else None
-        record = _record_relations(text, start, end, ms, title)
-        out += record
+        fallback = previous or title
+        out += _record_relations(text, start, end, ms, fallback)
         lookahead = ms + [m for m in mentions if m.start >= end][:3]
-        out += _cue_relations(text, start, end, lookahead, fallback or (title if not ms else None))
+        out += _cue_relations(text, start, end, lookahead, fallback)
         out += _part_of(text, ms)
-        head = next((m for m in ms if m.type in ("DAG", "System")), None)
-        if head is not None and not pronoun:
+        head = _grammatical_subject(text, start, ms)
+        if head is not None:  # a clause opening with its own DAG/system; "It ..." keeps the earlier one
             previous = head
     seen: set[tuple[str, str, str]] = set()
     unique = []
