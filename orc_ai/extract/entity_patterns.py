@@ -43,14 +43,17 @@ _NAME = rf"[{_UPPER}][{_LOWER}'’]+(?: [{_UPPER}][{_LOWER}'’-]+){{1,2}}"
 _PERSON_BEFORE = re.compile(
     r"(?i:\b(?:owners?|owned by|backup|on-?call|on call|commander|ic|responders?|reported by|assigned to|author|"
     r"lead|engineer|manager|contact|escalate to|primary|secondary|paged|pages|paging|page|tell|told|ask|asked|"
-    r"ping|notify|from|to|by|with|then|and|or|cc))[\"'*\s:=,(-]{1,6}(" + _NAME + r")(?![\w'’-])"
+    r"ping|notify|from|to|by|then|cc))[\"'*\s:=,(-]{1,6}(" + _NAME + r")(?![\w'’-])"
 )
 _PERSON_AFTER = re.compile(
     r"(?<![\w'’-])(" + _NAME + r")(?:'s\b| \((?=[^)\n]{0,40}?\b(?i:team|on-?call|primary|backup|owner|lead|vp|"
-    r"manager|engineer|commander|responder|sre|ic)\b)| (?:must|will|should|can|owns|is|was)\b)"
+    r"manager|engineer|commander|responder|sre|ic)\b)| owns\b)"
 )
 _PERSON_LINE = re.compile(r"(?m)^\s*(?:\[[\d:]+\]\s*)?(" + _NAME + r"):\s")
-_PERSON_CELL = re.compile(r"(?:^|[|\[,:])\s*\"?(" + _NAME + r")\"?\s*(?=[|\],}]|$)", re.MULTILINE)
+_PERSON_CELL = re.compile(
+    r"(?:(?:^|\|)[ \t]*|(?<=\"): \"|(?<=\[)\"|(?<=\"), \")(" + _NAME + r")\"?[ \t]*(?=[|\],}]|$)", re.MULTILINE
+)  # a table cell, a line, or a JSON value / array item that is just a name
+_PERSON_LIST = re.compile(r"(?:,|\band|\bor|\bthen)\s+(" + _NAME + r")(?![\w'’-])")
 _TEAM_RE = re.compile(r"((?:`[\w-]+`|[\w&'-]+)(?:[ \t]+(?:`[\w-]+`|[\w&'-]+)){0,2})[ \t]+(?:team|on-?call)\b")
 _TEAM_KEY = re.compile(rf"(?i:owner_team|owning team|team)[\"'*]*\s*[:=]\s*[\"'*]*((?:[{_UPPER}][\w&-]*\s?){{1,3}})")
 _PROPER_RE = re.compile(r"\b([A-Z][\w'&]*(?:[ -](?:of|de|del|la|von|van|der|the|and|[A-Z][\w'&]*))*)")
@@ -80,7 +83,11 @@ class Mention:
 
 def _systems(text: str) -> list[Mention]:
     found = [Mention(m.start(1), m.end(1), m.group(1), "System", PRIORITY["System"]) for m in _SYSTEM_RE.finditer(text)]
-    found += [Mention(m.start(1), m.end(1), m.group(1), "System", PRIORITY["System"]) for m in _API_RE.finditer(text)]
+    found += [
+        Mention(m.start(1), m.end(1), m.group(1), "System", PRIORITY["System"])
+        for m in _API_RE.finditer(text)
+        if re.search(r"[a-z][A-Z]|^[A-Z0-9]{2,}$", m.group(1))  # "RateBridge API", not "The API" / "Bulk API"
+    ]
     return found
 
 
@@ -119,12 +126,21 @@ def _persons(text: str) -> list[Mention]:
     found = []
     for pattern in (_PERSON_BEFORE, _PERSON_AFTER, _PERSON_LINE, _PERSON_CELL):
         for m in pattern.finditer(text):
-            name = m.group(1)
-            words = [w.lower().strip("'’") for w in name.split()]
+            name = re.sub(r"['’]s$", "", m.group(1))
+            quoted = text[m.start(1) - 1 : m.start(1)] == '"'
+            if quoted and pattern is _PERSON_CELL:  # a JSON value, not a quoted title in prose
+                line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+                quoted = not re.search(r'"\w+": ', line)
+            words = [w.lower() for w in name.split()]
             # an ordinary word written with a capital (heading, sentence start) is not part of a name
-            if any(w in common or w in STOP_WORDS for w in words):
-                continue
-            found.append(Mention(m.start(1), m.end(1), name, "Person", PRIORITY["Person"]))
+            if quoted or any(w in common or w in STOP_WORDS for w in words):
+                continue  # a quoted title ("Ops Daily Overview") or a capitalised ordinary word
+            found.append(Mention(m.start(1), m.start(1) + len(name), name, "Person", PRIORITY["Person"]))
+    for m in _PERSON_LIST.finditer(text):  # "Priya Raman or Hannah Brooks": the next name of a list of people
+        before = re.sub(r"\s*\([^)]*\)\s*$", "", text[max(0, m.start() - 60) : m.start()]).rstrip()
+        plain = text[m.start(1) - 1 : m.start(1)] != '"' and not any(w.lower() in common for w in m.group(1).split())
+        if plain and any(before.endswith(p.name) for p in found):
+            found.append(Mention(m.start(1), m.end(1), m.group(1), "Person", PRIORITY["Person"]))
     return found
 
 

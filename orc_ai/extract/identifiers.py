@@ -28,10 +28,11 @@ _TYPE_WORDS = {
 }
 _WORD_TYPE = {w: t for t, words in _TYPE_WORDS.items() for w in words}
 _TYPE_ALT = "|".join(sorted((re.escape(w) for w in _WORD_TYPE), key=len, reverse=True))
-_BEFORE = re.compile(rf"(?i:\b({_TYPE_ALT}))(?:\s+(?:read|streaming|named|called|of))?[\s`'\"*:=]*$")
+_BEFORE = re.compile(rf"(?<!airflow )(?i:\b({_TYPE_ALT})\b)(?:\s+(?:read|streaming|named|called|of))?[\s`'\"*:=]*$")
 _AFTER = re.compile(rf"^[`'\"*]*\s(?i:({_TYPE_ALT}))\b")
 _LIST_ITEM = r"[`'\"]?[\w.-]+[`'\"]?"
-_LABEL = re.compile(rf"(?i:\b({_TYPE_ALT}))\**\s*[:|]?\**\s*(?:{_LIST_ITEM}\s*(?:,|\band\b|\bor\b)\s*)*[`'\"]?$")
+_LIST = rf"(?:{_LIST_ITEM}\s*(?:,|\band\b|\bor\b)\s*)*"
+_LABEL = re.compile(rf"(?<!airflow )(?i:\b({_TYPE_ALT})\b)\**\s*[:|]?\**\s*{_LIST}[`'\"]?$")
 # generic operations vocabulary: a task id usually starts with what it does; a DAG id ends with its cadence/kind
 TASK_VERBS = set(
     "wait extract load validate check consume fetch generate run build reconcile purge compute send push copy "
@@ -77,7 +78,9 @@ def _shape_type(name: str) -> str:
             return "Topic"
         return "Table" if name.isupper() and len(parts) >= 2 else "Identifier"
     if "-" in name:
-        return "Host" if _HOST_TOKENS & set(name.split("-")) else "Identifier"
+        parts = name.split("-")
+        hostlike = bool(_HOST_TOKENS & set(parts)) and (len(parts) >= 3 or bool(re.search(r"\d", name)))
+        return "Host" if hostlike else "Identifier"
     tokens = name.split("_")
     if tokens[0] in TASK_VERBS:
         return "Task"
@@ -89,7 +92,11 @@ def identifier_type(text: str, start: int, end: int, name: str) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     before, after = text[max(0, start - 40) : start], text[end : end + 16]
     before = before[before.rfind("\n\n") + 1 :]  # a type word may sit on the line above (HTML text nodes)
-    for evidence in (_BEFORE.search(before), _AFTER.search(after), _LABEL.search(text[line_start:start])):
+    compound = "-" in name and "_" not in name and "." not in name and text[start - 1 : start] != "`"
+    if compound and re.search(r"(?:ing|ed)(?:-|$)|^(?:multi|pre|post|non|re|co|self|cross|sub)-", name):
+        return "Identifier"  # English compounds: "crash-looping", "multi-cluster"
+    after_evidence = None if compound else _AFTER.search(after)  # "multi-cluster warehouse" is no host name
+    for evidence in (_BEFORE.search(before), after_evidence, _LABEL.search(text[line_start:start])):
         if evidence:
             return _WORD_TYPE[evidence.group(1).lower()]
     return _header_type(text, start) or _shape_type(name)

@@ -43,6 +43,8 @@ def is_junk(name: str, type_: str, common: set[str]) -> bool:
     if type_ not in ("Concept", "Identifier"):
         return False
     if len(words) == 1:
+        if key in common:  # "Done", "MERGE": an ordinary word the text also writes in lower case
+            return True
         distinctive = (name.isupper() and len(name) >= 2) or re.search(r"[a-z][A-Z]|\d|[_.-]", name)
         return not distinctive
     return all(w in common or w in _MONTHS_DAYS for w in words)
