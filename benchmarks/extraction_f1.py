@@ -147,12 +147,14 @@ def main() -> None:
     extractor = make_extractor(args)
     entity_types = {t for d in gold["documents"] for _, t in d["entities"]} - UNSCORED_ENTITY_TYPES
     relation_types = {t for d in gold["documents"] for _, t, _ in d["relations"]}
-    entity_pairs, relation_pairs = [], []
+    entity_pairs: dict[str, list] = defaultdict(list)
+    relation_pairs: dict[str, list] = defaultdict(list)
     for doc in docs:
         predicted_entities, predicted_relations = predicted_sets(extract_document(texts[doc["path"]], extractor))
         gold_entities, gold_relations = gold_sets(doc)
-        entity_pairs.append((predicted_entities, gold_entities))
-        relation_pairs.append((predicted_relations, gold_relations))
+        for split in (doc["split"], "all"):
+            entity_pairs[split].append((predicted_entities, gold_entities))
+            relation_pairs[split].append((predicted_relations, gold_relations))
         if args.show_errors:
             print(f"\n## {doc['path']}")
             scored = {e for e in predicted_entities if e[1] in entity_types}
@@ -161,13 +163,17 @@ def main() -> None:
             typed = {r for r in predicted_relations if r[1] in relation_types}
             print("  relation FP:", sorted(typed - gold_relations))
             print("  relation FN:", sorted(gold_relations - predicted_relations))
-    entities = score(entity_pairs, lambda e: e[1], entity_types)
-    relations = score(relation_pairs, lambda r: r[1], relation_types)
-    label = f"{args.extractor} / {args.split} ({len(docs)} documents, extractor {extractor.extractor_id})"
-    print_table(f"Typed entities: {label}", entities)
-    print_table(f"Typed relations: {label}", relations)
+    results = {}
+    splits = ["dev", "heldout", "all"] if args.split == "all" else [args.split]
+    for split in splits:
+        entities = score(entity_pairs[split], lambda e: e[1], entity_types)
+        relations = score(relation_pairs[split], lambda r: r[1], relation_types)
+        label = f"{args.extractor} / {split} ({len(entity_pairs[split])} documents, extractor {extractor.extractor_id})"
+        print_table(f"Typed entities: {label}", entities)
+        print_table(f"Typed relations: {label}", relations)
+        results[split] = {"label": label, "entities": entities, "relations": relations}
     if args.json:
-        args.json.write_text(json.dumps({"label": label, "entities": entities, "relations": relations}, indent=1))
+        args.json.write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
