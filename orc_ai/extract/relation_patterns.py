@@ -47,7 +47,7 @@ CUES = (
         "DEPENDS_ON",
         True,
         DEPENDENTS,
-        (*ANYTHING, "Identifier"),
+        ("DAG", "Task", "System", "Host", "Table", "Topic", "Identifier"),
     ),
     _cue(
         r"\b(?:is upstream of|triggers|blocks|feeds(?: into)?|is (?:required|needed) by|downstream\**\s*[:|])",
@@ -74,12 +74,13 @@ CUES = (
     ),
     _cue(
         r"\b(?:runs?|running|executes?|scheduled) (?:on|in)\b|\b(?:on|in)\b(?= (?:the )?\S+ (?:pool|cluster|host))"
-        r"|\bpool\b|\bon\b",
+        r"|\bpool\b",
         "RUNS_ON",
         True,
         ACTORS,
         ("Host", "Pool"),
     ),
+    _cue(r"\bon\b", "RUNS_ON", True, ("DAG", "Task"), ("Host", "Pool")),  # "loads X on LOAD_WH"
     _cue(
         r"\b(?:fail(?:s|ed|ing)?|errors?(?: out)?|crash(?:es|ed)?|ends?|exit(?:s|ed)?|died|dies|abort(?:s|ed)?|"
         r"rais(?:es|ed)|throws?|threw|timed out|times out)\b",
@@ -191,6 +192,8 @@ def _cue_relations(text: str, start: int, end: int, ms: list[Mention], fallback:
         if any(s <= c_start < e for s, e, _ in cues[:index] if (s, e) != (c_start, c_end)):
             continue  # inside a longer cue that starts earlier
         stop = next((s for s, _, _ in cues[index + 1 :] if s >= c_end), end)
+        semicolon = text.find(";", c_end, stop)
+        stop = semicolon if semicolon >= 0 else stop  # "Depends on X; INC-1": a list ends at a semicolon
         subject = next((m for m in ms if m.end <= first_cue and m.type in cue.subject_types and m not in used), None)
         subject = subject or (fallback if fallback and fallback.type in cue.subject_types else None)
         if subject is None:
