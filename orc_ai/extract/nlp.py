@@ -20,7 +20,8 @@ from orc_ai.extract.vocabulary import CO_OCCURS
 
 RULES_VERSION = "nlp-v3"
 GENERIC = ("Concept", "Identifier")
-CO_OCCURRENCE_WINDOW = 6  # typed names this close in one clause co-occur; an untyped one only with its neighbour
+# in one clause, two typed names co-occur up to 6 mentions apart; an untyped name only with its neighbours
+CO_OCCURRENCE_WINDOW = (6, 1, 1)
 
 
 def _entity_types(mentions: list[Mention]) -> dict[str, tuple[str, str, int]]:
@@ -73,7 +74,7 @@ class NlpExtractor:
             inside = [m for m in mentions if start <= m.start and m.end <= end]
             for i, j in combinations(range(len(inside)), 2):
                 untyped = sum(entities[name_key(inside[k].name)][1] in GENERIC for k in (i, j))
-                if j - i > (CO_OCCURRENCE_WINDOW if not untyped else 1 if untyped == 1 else 0):
+                if j - i > CO_OCCURRENCE_WINDOW[untyped]:
                     continue
                 a, b = sorted((name_of(inside[i]), name_of(inside[j])), key=name_key)
                 if name_key(a) != name_key(b) and frozenset((name_key(a), name_key(b))) not in linked:
