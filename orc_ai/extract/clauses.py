@@ -54,3 +54,20 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
             cut = m.end()
         spans.append((cut, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+def table_header(text: str, pos: int) -> list[str] | None:
+    """Lower-cased header cells of the markdown table whose row holds ``pos`` (None outside a table row)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start : line_start + 4].lstrip().startswith("|"):
+        return None
+    header = None
+    while line_start > 0:  # climb to the first row of this table
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        prev = text[prev_start : line_start - 1]
+        if not prev.lstrip().startswith("|"):
+            break
+        header, line_start = prev, prev_start
+    if header is None:
+        return None
+    return [c.strip(" *`").lower() for c in header.strip().strip("|").split("|")]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from orc_ai.extract.clauses import table_header
+
 _SNAKE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
 _UPPER_SNAKE = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
 _DOTTED = r"[A-Za-z][\w-]*(?:\.[A-Za-z_][\w-]*){1,3}"
@@ -47,24 +49,10 @@ _HOST_TOKENS = set("db pg mysql replica worker workers node nodes cluster broker
 
 def _header_type(text: str, start: int) -> str | None:
     """Type named by the header of the markdown-table column holding ``start``, if any."""
+    header = table_header(text, start)
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if not line.lstrip().startswith("|"):
-        return None
     column = text[line_start:start].count("|") - 1
-    header = None
-    pos = line_start
-    while pos > 0:  # climb to the first row of this table
-        prev_start = text.rfind("\n", 0, pos - 1) + 1
-        prev = text[prev_start : pos - 1]
-        if not prev.lstrip().startswith("|"):
-            break
-        header, pos = prev, prev_start
-    if header is None:
-        return None
-    cells = [c.strip(" *`").lower() for c in header.strip().strip("|").split("|")]
-    return _WORD_TYPE.get(cells[column]) if 0 <= column < len(cells) else None
+    return _WORD_TYPE.get(header[column]) if header and 0 <= column < len(header) else None
 
 
 def _shape_type(name: str) -> str:

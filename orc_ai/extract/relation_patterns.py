@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from orc_ai.extract.clauses import clause_spans
+from orc_ai.extract.clauses import clause_spans, table_header
 from orc_ai.extract.entity_patterns import Mention
 
 ACTORS = ("DAG", "Task", "System", "Host")  # things that read, write, run, fail, depend
@@ -163,6 +163,40 @@ def _record_relations(text: str, start: int, end: int, ms: list[Mention], subjec
     return out
 
 
+# markdown-table columns that name how a row's subject (its first cell) relates to the cell's entities
+_COLUMN_RELATIONS = (
+    (re.compile(r"^(?:owners?|owner team|owning team|maintainers?|team)$"), "OWNED_BY", True, OWNERS),
+    (re.compile(r"^(?:used by|consumers?|consumed by|downstream|dependents|read by)$"), "DEPENDS_ON", False, ACTORS),
+    (re.compile(r"^(?:upstream|depends on|dependencies|requires|sources?)$"), "DEPENDS_ON", True, ANYTHING),
+    (re.compile(r"^(?:runs on|hosts?|pool|queue|cluster|warehouse)$"), "RUNS_ON", True, ("Host", "Pool")),
+    (re.compile(r"^(?:reads?|reads from|inputs?)$"), "READS_FROM", True, DATA),
+    (re.compile(r"^(?:writes?|writes to|outputs?|targets?|sinks?)$"), "WRITES_TO", True, DATA),
+    (re.compile(r"^(?:escalation|escalate to|on-?call|contact)$"), "ESCALATES_TO", True, OWNERS),
+)
+
+
+def _table_row_relations(text: str, start: int, end: int, ms: list[Mention]) -> list[Relation]:
+    """'| oms-db-01 | replica | `orders_daily_etl` |' under '| Host | Role | Used by |'."""
+    header = table_header(text, start)
+    if not header or not text[start:end].lstrip().startswith("|"):
+        return []
+    bars = [i for i in range(start, end) if text[i] == "|"]
+    cells = list(zip(bars, bars[1:], strict=False))
+    if not cells:
+        return []
+    subject = next((m for m in _in(ms, *cells[0]) if m.type in ANYTHING), None)
+    out: list[Relation] = []
+    for column, (c_start, c_end) in enumerate(cells[1:], start=1):
+        if subject is None or column >= len(header):
+            break
+        for pattern, relation, forward, types in _COLUMN_RELATIONS:
+            if pattern.match(header[column]):
+                for m in _in(ms, c_start, c_end):
+                    if m.type in types and m != subject:
+                        out.append((subject, relation, m) if forward else (m, relation, subject))
+    return out
+
+
 def _part_of(text: str, ms: list[Mention]) -> list[Relation]:
     """A task and a DAG a few words apart with no verb between ('task x of y', 'x in the DAG y')."""
     out = []
@@ -248,6 +282,7 @@ def typed_relations(text: str, mentions: list[Mention]) -> list[Relation]:
         lookahead = ms + [m for m in mentions if m.start >= end][:3]
         out += _cue_relations(text, start, end, lookahead, fallback)
         out += _part_of(text, ms)
+        out += _table_row_relations(text, start, end, ms)
         head = _grammatical_subject(text, start, ms)
         if head is not None:  # a clause opening with its own DAG/system; "It ..." keeps the earlier one
             previous = head

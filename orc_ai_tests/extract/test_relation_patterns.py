@@ -114,3 +114,16 @@ def test_clauses_join_html_text_nodes_but_keep_table_rows_and_fields_apart() -> 
 def test_llm_relation_vocabulary_includes_every_typed_relation() -> None:
     assert set(TYPED_RELATION_TYPES) <= set(DEFAULT_RELATION_TYPES)
     assert CO_OCCURS not in DEFAULT_RELATION_TYPES
+
+
+def test_table_columns_name_the_relation_of_a_row_to_its_first_cell() -> None:
+    text = (
+        "| Host | Role | Used by | Owner |\n|---|---|---|---|\n"
+        "| `crm-db-02` | replica | `sales_daily_etl`, `crm_nightly_sync` | Data Platform team |\n"
+    )
+    typed = _typed(text)
+    assert {
+        ("sales_daily_etl", "DEPENDS_ON", "crm-db-02"),
+        ("crm_nightly_sync", "DEPENDS_ON", "crm-db-02"),
+        ("crm-db-02", "OWNED_BY", "Data Platform team"),
+    } <= typed
