@@ -59,6 +59,8 @@ def junk_reason(name: str, lowercase_share: dict[str, float] | None = None, comm
         return "number"
     if any(w in _CALENDAR for w in words) and all(w in _CALENDAR or _DATE_TOKEN.match(w) for w in words):
         return "date"
+    if " " not in name.strip() and re.search(r"[_./&-]", name):
+        return None  # an identifier (billed_at, fx.rates, ON_ERROR): its parts are not words of a phrase
     if len(words) == 1:
         word = words[0]
         titled = name.strip()[:1].isupper() and name.strip()[1:] == name.strip()[1:].lower()

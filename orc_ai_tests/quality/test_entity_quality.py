@@ -49,3 +49,10 @@ def test_near_duplicates_differ_only_by_case_separators_or_a_plural() -> None:
         ["Kafka broker", "Kafka brokers"],
     ]
     assert compact_key("Access") == "access"  # 'ss' is not a plural
+
+
+@pytest.mark.parametrize(
+    "name", ["billed_at", "in_progress", "ON_ERROR", "fx.rates", "s3://bucket/of", "us-west-2", "FP&A"]
+)
+def test_identifiers_are_not_read_as_phrases(name: str) -> None:
+    assert junk_reason(name) is None
