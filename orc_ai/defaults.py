@@ -21,3 +21,9 @@ MAX_UNRESOLVED_DUPLICATE_RATE = 0.01
 NORM_TOLERANCE = 1e-3
 MIN_COMMUNITY_COVERAGE = 0.99
 MIN_MODULARITY = 0.2
+
+# LLM requests (extraction and community summaries)
+LLM_CONCURRENCY = 4  # extraction requests in flight at once
+LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
+LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
+LLM_TIMEOUT_S = 300.0  # per request; a local server answers requests one by one, so queueing counts too
