@@ -119,8 +119,9 @@ def extract_chunks(
     run.rejected = dict(sum((Counter(r.rejected) for r in run.results.values()), Counter()))
     if progress.error is not None:
         raise progress.error
+    usable = len(done) - run.failed_chunks
     summary = (
-        f"{len(done)} of {len(rows)} chunks done, {run.failed_chunks} unusable, "
+        f"{usable} of {len(rows)} chunks done, {run.failed_chunks} unusable, "
         f"{run.usage.total} tokens spent; rejected by reason: {run.rejected}"
     )
     if run.failed_chunks > allowed_failures:
@@ -130,7 +131,7 @@ def extract_chunks(
         )
     if len(done) < len(rows):
         raise TokenBudgetError(
-            f"token budget of {max_tokens_per_run} spent after {len(done)} of {len(rows)} chunks; "
+            f"token budget of {max_tokens_per_run} spent after {usable} of {len(rows)} chunks; "
             f"re-run to continue from the cache ({summary})"
         )
     return run
