@@ -26,4 +26,4 @@ MIN_MODULARITY = 0.2
 LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
-LLM_TIMEOUT_S = 300.0  # per request; a local server answers requests one by one, so queueing counts too
+LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts

@@ -31,7 +31,8 @@ def test_llm_extractor_runs_through_the_resource_and_caches_by_model_and_prompt(
     chain, tiny_docs, tmp_path, llm_server
 ) -> None:
     env = {"ORC_AI_LLM_BASE_URL": llm_server, "ORC_AI_LLM_MODEL": "gemma3-270m"}
-    config = {"entities": {"extractor": "llm"}}
+    # one request at a time: the local server queues requests, and a queued one waits within the timeout too
+    config = {"entities": {"extractor": "llm", "llm_concurrency": 1}}
     home = tmp_path / "home"
     first = chain.run(home, tiny_docs, config, selection=LLM_STAGES, env=env)
     meta = metadata(first, "entities")

@@ -27,7 +27,7 @@ CHUNKS = pl.DataFrame({"chunk_id": ["a", "b", "c"], "text": TEXTS, "content_hash
 
 def _counting_client(base_url: str) -> tuple[OpenAI, list[str]]:
     """The real client, its chat.completions.create wrapped to record each request's chunk text."""
-    client = OpenAI(base_url=base_url, api_key="unused", max_retries=1, timeout=300)
+    client = OpenAI(base_url=base_url, api_key="unused", max_retries=1, timeout=1800)  # a loaded CI box is slow
     create, sent, lock = client.chat.completions.create, [], threading.Lock()
 
     def counted(**request):
