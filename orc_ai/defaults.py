@@ -33,3 +33,9 @@ DRIFT_SAMPLE_SIZE = 32  # rows re-embedded by the drift check
 DRIFT_TOLERANCE = 1e-3  # least cosine to a fresh vector: 1 - this
 MIN_MODULARITY = 0.2
 MAX_LARGEST_COMMUNITY_SHARE = 0.5  # of clustered entities in the largest level-0 community
+
+# LLM requests (extraction and community summaries)
+LLM_CONCURRENCY = 4  # extraction requests in flight at once
+LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
+LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
+LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts

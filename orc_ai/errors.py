@@ -22,6 +22,10 @@ class ExtractionError(OrcAIError):
     """An extractor produced output that failed validation."""
 
 
+class TokenBudgetError(ExtractionError):
+    """The run's LLM token budget was spent before every chunk was extracted (the answers so far are cached)."""
+
+
 class EmbeddingError(OrcAIError):
     """An embedding model failed or returned vectors of the wrong shape."""
 

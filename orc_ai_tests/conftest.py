@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from orc_ai_tests.neo4j_server import Neo4jServer, free_port
+from orc_ai_tests.llm_server import LLM_VENV_PYTHON, LlmServer
+from orc_ai_tests.neo4j_server import Neo4jServer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -28,31 +25,15 @@ def require_or_skip(reason: str) -> None:
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Base URL of a llama.cpp OpenAI-compatible server started for this test session."""
-    if not (REPO / ".cache/venvs/llm/bin/python").exists():
+    if not LLM_VENV_PYTHON.exists():
         require_or_skip("llama.cpp server venv missing: run scripts/setup-llm")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("llm") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [str(REPO / "scripts/llm-server"), str(port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(f"{base_url}/models", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL) if proc.poll() is None else None
-                pytest.fail(f"llm server did not start:\n{log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield base_url
-    os.killpg(proc.pid, signal.SIGTERM)
+    server = LlmServer(tmp_path_factory.mktemp("llm") / "server.log")
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server.base_url
+    server.stop()
 
 
 def start_neo4j(tmp_path_factory: pytest.TempPathFactory, name: str) -> Neo4jServer:

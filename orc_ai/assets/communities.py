@@ -8,10 +8,11 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
-from orc_ai.graph.communities import cluster_from_levels, cluster_graph
-from orc_ai.graph.summaries import summarise_communities
+from orc_ai.graph.community_build import build_communities
+from orc_ai.graph.summaries import LlmSummariser
 from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.llm import LLMResource
+from orc_ai.resources.local_state import LocalStateResource
 
 
 class CommunitiesConfig(dg.Config):
@@ -29,41 +30,27 @@ class CommunitiesConfig(dg.Config):
 
 @dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), deps=["neo4j_graph"])
 def communities(
-    context: dg.AssetExecutionContext,
     config: CommunitiesConfig,
     graph_store: GraphStoreResource,
     llm: LLMResource,
+    state: LocalStateResource,
     entities: pl.DataFrame,
     relations: pl.DataFrame,
     chunks: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     """Communities at several levels with parent links, titles and summaries, written back to the store."""
-    store = graph_store.get_store()
-    edges = store.entity_edges()
-    if config.algorithm == "gds":
-        levels = store.leiden_levels(config.seed, config.resolution)
-        clustering = cluster_from_levels(
-            levels, edges, config.max_cluster_size, config.max_levels, config.seed, config.resolution
+    with state.cache("community_summaries") as cache:
+        use_llm = config.llm_summaries and llm.enabled
+        built = build_communities(
+            graph_store.get_store(),
+            entities,
+            relations,
+            chunks,
+            algorithm=config.algorithm,
+            max_cluster_size=config.max_cluster_size,
+            max_levels=config.max_levels,
+            seed=config.seed,
+            resolution=config.resolution,
+            summariser=LlmSummariser(llm.chat_client(), llm.model, cache) if use_llm else None,
         )
-    else:
-        clustering = cluster_graph(edges, config.max_cluster_size, config.max_levels, config.seed, config.resolution)
-    if config.llm_summaries and llm.enabled:
-        with llm.get_client(context) as client:
-            table, rejected = summarise_communities(
-                clustering.communities, entities, relations, chunks, client, llm.model
-            )
-    else:
-        table, rejected = summarise_communities(clustering.communities, entities, relations, chunks)
-    store.write_communities(table)
-    return dg.Output(
-        table,
-        metadata={
-            "algorithm": config.algorithm,
-            "communities": table.height,
-            "levels": clustering.levels,
-            "modularity": clustering.modularity,
-            "clustered_entities": clustering.clustered_entities,
-            "llm_summaries_rejected": rejected,
-            "by_level": dict(table.group_by("level").len().sort("level").rows()) if table.height else {},
-        },
-    )
+    return dg.Output(built.table, metadata=built.metadata())

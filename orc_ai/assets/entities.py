@@ -8,11 +8,8 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
-from orc_ai.errors import ConfigError
-from orc_ai.extract.llm import PROMPT_VERSION, LlmExtractor
-from orc_ai.extract.nlp import NlpExtractor
-from orc_ai.extract.pipeline import extract_chunks
-from orc_ai.extract.resolution import resolve_entities
+from orc_ai.extract.entities import build_extractor, extract_entities
+from orc_ai.extract.llm import PROMPT_VERSION
 from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
@@ -34,6 +31,12 @@ class EntitiesConfig(dg.Config):
         default=defaults.MAX_FAILED_EXTRACTION_RATIO,
         description="Fail the asset if more chunks than this got unusable answers.",
     )
+    llm_concurrency: int = Field(default=defaults.LLM_CONCURRENCY, description="LLM requests in flight at once.")
+    max_tokens_per_run: int | None = Field(
+        default=defaults.LLM_MAX_TOKENS_PER_RUN,
+        description="LLM tokens (prompt + completion) this run may spend; once spent no request is sent and the "
+        "asset fails; a re-run continues from the cache. None: no limit.",
+    )
 
 
 @dg.multi_asset(
@@ -51,56 +54,27 @@ class EntitiesConfig(dg.Config):
     },
     can_subset=False,
 )
-def entities(
-    context: dg.AssetExecutionContext,
-    config: EntitiesConfig,
-    state: LocalStateResource,
-    llm: LLMResource,
-    chunks: pl.DataFrame,
-):
+def entities(config: EntitiesConfig, state: LocalStateResource, llm: LLMResource, chunks: pl.DataFrame):
     """Extract entities and relations from every chunk, then merge duplicates into canonical entities."""
+    extractor = build_extractor(
+        config.extractor,
+        llm.chat_client() if config.extractor == "llm" else None,
+        llm.model,
+        entity_types=config.entity_types,
+        relation_types=config.relation_types,
+        prompt_version=config.prompt_version,
+        response_format=config.response_format,
+        max_entities_per_chunk=config.max_entities_per_chunk,
+    )
     with state.cache("extractions") as cache:
-        if config.extractor == "llm":
-            if not llm.enabled:
-                raise ConfigError(
-                    "extractor='llm' needs the llm resource: set ORC_AI_LLM_BASE_URL and ORC_AI_LLM_MODEL"
-                )
-            with llm.get_client_for_asset(context, dg.AssetKey("entities")) as client:
-                extractor = LlmExtractor(
-                    client,
-                    llm.model,
-                    config.entity_types,
-                    config.relation_types,
-                    config.prompt_version,
-                    config.response_format,
-                )
-                run = extract_chunks(chunks, extractor, cache, config.max_failed_ratio)
-        else:
-            extractor = NlpExtractor(config.max_entities_per_chunk)
-            run = extract_chunks(chunks, extractor, cache, config.max_failed_ratio)
-    chunk_docs = dict(chunks.select("chunk_id", "doc_id").iter_rows())
-    table, relations = resolve_entities(run.results, chunk_docs, config.fuzzy_merge_threshold)
-    mentions = sum(len(r.entities) for r in run.results.values())
-    yield dg.Output(
-        table,
-        output_name="entities",
-        metadata={
-            "extractor": extractor.extractor_id,
-            "entities": table.height,
-            "mentions": mentions,
-            "chunks_extracted": run.cache_misses,
-            "chunks_from_cache": run.cache_hits,
-            "failed_chunks": run.failed_chunks,
-            "rejected_by_reason": run.rejected,
-            "merged_by_resolution": len({n for r in run.results.values() for n in (e.name for e in r.entities)})
-            - table.height,
-        },
-    )
-    yield dg.Output(
-        relations,
-        output_name="relations",
-        metadata={
-            "relations": relations.height,
-            "by_type": dict(relations.group_by("type").len().sort("type").rows()) if relations.height else {},
-        },
-    )
+        result = extract_entities(
+            chunks,
+            extractor,
+            cache,
+            fuzzy_merge_threshold=config.fuzzy_merge_threshold,
+            max_failed_ratio=config.max_failed_ratio,
+            concurrency=config.llm_concurrency,
+            max_tokens_per_run=config.max_tokens_per_run,
+        )
+    yield dg.Output(result.entities, output_name="entities", metadata=result.entity_metadata())
+    yield dg.Output(result.relations, output_name="relations", metadata=result.relation_metadata())

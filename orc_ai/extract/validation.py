@@ -5,70 +5,41 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Collection
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from orc_ai.extract.models import ChunkExtraction, ExtractedEntity, ExtractedRelation
+from orc_ai.extract.models import ChunkExtraction, ExtractedEntity, ExtractedRelation, ExtractionAnswer
 from orc_ai.extract.names import clean_name, name_key
 
 
-class _RawEntity(BaseModel):
-    name: str
-    type: str
-    description: str = ""
-
-
-class _RawRelation(BaseModel):
-    source: str
-    target: str
-    type: str
-    description: str = ""
-    strength: float = 1.0
-
-
-MAX_ENTITIES = 25
-MAX_RELATIONS = 40
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition (self-contained for any decoder)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline_refs(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+        # pydantic's titles and defaults say nothing to a decoder (every field is required)
+        return {
+            k: _inline_refs(v, defs)
+            for k, v in node.items()
+            if k != "$defs" and not (k in ("title", "default") and not isinstance(v, dict))
+        }
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
 def extraction_json_schema(entity_types: Collection[str], relation_types: Collection[str]) -> dict:
-    """JSON schema given to the model so a constrained decoder can only emit the allowed shape and types.
+    """JSON schema given to the model, derived from ``ExtractionAnswer`` with the type fields as enums.
 
-    Bounded lists and strings stop a small model from repeating itself until it runs out of tokens.
+    A constrained decoder can then only emit the allowed shape and types; the bounded lists and strings stop a
+    small model from repeating itself until it runs out of tokens.
     """
-    return {
-        "type": "object",
-        "properties": {
-            "entities": {
-                "type": "array",
-                "maxItems": MAX_ENTITIES,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string", "minLength": 1, "maxLength": 80},
-                        "type": {"type": "string", "enum": sorted(entity_types)},
-                        "description": {"type": "string", "maxLength": 200},
-                    },
-                    "required": ["name", "type", "description"],
-                },
-            },
-            "relations": {
-                "type": "array",
-                "maxItems": MAX_RELATIONS,
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "source": {"type": "string", "maxLength": 80},
-                        "target": {"type": "string", "maxLength": 80},
-                        "type": {"type": "string", "enum": sorted(relation_types)},
-                        "description": {"type": "string"},
-                        "strength": {"type": "number"},
-                    },
-                    "required": ["source", "target", "type"],
-                },
-            },
-        },
-        "required": ["entities", "relations"],
-    }
+    raw = ExtractionAnswer.model_json_schema(mode="serialization")
+    schema = _inline_refs(raw, raw.get("$defs", {}))
+    schema["properties"]["entities"]["items"]["properties"]["type"]["enum"] = sorted(entity_types)
+    schema["properties"]["relations"]["items"]["properties"]["type"]["enum"] = sorted(relation_types)
+    return schema
 
 
 def validate_extraction(
@@ -94,7 +65,7 @@ def validate_extraction(
     entities: dict[str, ExtractedEntity] = {}
     for item in payload.get("entities", []):
         try:
-            entity = _RawEntity.model_validate(item)
+            entity = ExtractedEntity.model_validate(item)
         except ValidationError:
             rejected["malformed_entity"] += 1
             continue
@@ -113,7 +84,7 @@ def validate_extraction(
     relations: dict[tuple[str, str, str], ExtractedRelation] = {}
     for item in payload.get("relations", []):
         try:
-            rel = _RawRelation.model_validate(item)
+            rel = ExtractedRelation.model_validate(item)
         except ValidationError:
             rejected["malformed_relation"] += 1
             continue

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
+import openai
 import polars as pl
 from pydantic import BaseModel, Field, ValidationError
 
+from orc_ai.cache import ContentCache
+from orc_ai.extract.llm import chat, transport_failure
+from orc_ai.extract.models import TokenUsage
+from orc_ai.extract.prompt import Prompt, load_prompt
+from orc_ai.hashing import stable_hash
 from orc_ai.text.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -96,26 +103,79 @@ def extractive_report(ranked_names: list[str], texts: list[str], max_sentences: 
     return CommunityReport(title=title[:200], summary=f"{summary} Members: {', '.join(ranked_names[:10])}."[:4000])
 
 
-def llm_report(client: Any, model: str, ranked_names: list[str], texts: list[str]) -> CommunityReport | None:
-    """Ask the model for a JSON {title, summary}; ``None`` when the answer fails validation."""
-    prompt = (
-        "Write a short report about this group of related entities from operations documentation.\n"
-        f"Entities (most central first): {', '.join(ranked_names[:20])}\n\nEvidence:\n"
-        + "\n---\n".join(t[:800] for t in texts[:6])
-        + '\n\nReturn JSON: {"title": "<few words>", "summary": "<2-4 sentences grounded in the evidence>"}'
-    )
-    response = client.chat.completions.create(
-        model=model,
-        messages=[{"role": "user", "content": prompt}],
-        temperature=0.0,
-        max_tokens=400,
-        response_format={"type": "json_object", "schema": _ANSWER_SCHEMA},
-    )
+SUMMARY_PROMPT_VERSION = "community_summary_v1"
+
+
+@dataclass
+class LlmSummariser:
+    """The chat model that writes community reports; valid reports are cached by request content."""
+
+    client: Any
+    model: str
+    cache: ContentCache | None = None
+    prompt: Prompt = field(default_factory=lambda: load_prompt(SUMMARY_PROMPT_VERSION, ("entities", "evidence")))
+    max_tokens: int = 400
+
+
+@dataclass
+class SummaryStats:
+    """What the LLM summaries of one run cost; ``rejected`` reports fell back to the extractive one."""
+
+    requested: int = 0
+    from_cache: int = 0
+    rejected: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+    def metadata(self) -> dict[str, int]:
+        return {
+            "llm_summaries_requested": self.requested,
+            "llm_summaries_from_cache": self.from_cache,
+            "llm_summaries_rejected": self.rejected,
+            "llm_prompt_tokens": self.usage.prompt_tokens,
+            "llm_completion_tokens": self.usage.completion_tokens,
+        }
+
+
+def llm_report(
+    llm: LlmSummariser, ranked_names: list[str], texts: list[str], stats: SummaryStats | None = None
+) -> CommunityReport | None:
+    """Ask the model for a JSON {title, summary}; ``None`` when the request or the answer's validation fails.
+
+    The cache key is the whole request (model, the filled prompt, whose file's hash is also named, settings), so
+    the same community content under the same model and prompt is never paid for twice.
+    """
+    stats = stats if stats is not None else SummaryStats()
+    request = {
+        "model": llm.model,
+        "messages": llm.prompt.messages(
+            entities=", ".join(ranked_names[:20]), evidence="\n---\n".join(t[:800] for t in texts[:6])
+        ),
+        "temperature": 0.0,
+        "max_tokens": llm.max_tokens,
+        "response_format": {"type": "json_object", "schema": _ANSWER_SCHEMA},
+    }
+    key = stable_hash(llm.prompt.content_hash, json.dumps(request, sort_keys=True), length=32)
+    cached = llm.cache.get(key) if llm.cache is not None else None
+    if cached is not None:
+        stats.from_cache += 1
+        return CommunityReport.model_validate_json(cached)
+    stats.requested += 1
     try:
-        return CommunityReport.model_validate(json.loads(response.choices[0].message.content or ""))
+        answer = chat(llm.client, **request)
+    except openai.APIError as exc:
+        log.warning("community summary request failed (%s): %s", transport_failure(exc), str(exc)[:200])
+        stats.rejected += 1
+        return None
+    stats.usage += answer.usage
+    try:
+        report = CommunityReport.model_validate(json.loads(answer.content))
     except (json.JSONDecodeError, ValidationError) as exc:
         log.info("community summary rejected: %s", str(exc)[:200])
+        stats.rejected += 1
         return None
+    if llm.cache is not None:
+        llm.cache.put(key, report.model_dump_json().encode())
+    return report
 
 
 def summarise_communities(
@@ -123,30 +183,25 @@ def summarise_communities(
     entities: pl.DataFrame,
     relations: pl.DataFrame,
     chunks: pl.DataFrame,
-    llm_client: Any | None = None,
-    llm_model: str | None = None,
-) -> tuple[pl.DataFrame, int]:
-    """Add ``title``, ``summary`` and ``summary_source`` columns; returns the table and rejected LLM answers."""
+    llm: LlmSummariser | None = None,
+) -> tuple[pl.DataFrame, SummaryStats]:
+    """Add ``title``, ``summary`` and ``summary_source`` columns; returns the table and what the LLM cost."""
     names = dict(entities.select("entity_id", "name").iter_rows())
     chunk_text = dict(chunks.select("chunk_id", "text").iter_rows())
     contexts = _community_contexts(communities, entities, relations)
-    titles, summaries, sources, rejected = [], [], [], 0
+    titles, summaries, sources, stats = [], [], [], SummaryStats()
     for community_id in communities["community_id"].to_list():
         ranked_ids, evidence = contexts[community_id]
         ranked = [names[e] for e in ranked_ids]
         texts = [chunk_text[c] for c in evidence if c in chunk_text]
-        report, source = None, "extractive"
-        if llm_client is not None and llm_model:
-            report = llm_report(llm_client, llm_model, ranked, texts)
-            rejected += report is None
-            source = "llm" if report is not None else "extractive"
+        report = llm_report(llm, ranked, texts, stats) if llm is not None else None
+        sources.append("llm" if report is not None else "extractive")
         report = report or extractive_report(ranked, texts)
         titles.append(report.title)
         summaries.append(report.summary)
-        sources.append(source)
     table = communities.with_columns(
         title=pl.Series(titles, dtype=pl.String),
         summary=pl.Series(summaries, dtype=pl.String),
         summary_source=pl.Series(sources, dtype=pl.String),
     )
-    return table, rejected
+    return table, stats

@@ -66,3 +66,14 @@ def test_schema_enumerates_the_allowed_types() -> None:
     schema = extraction_json_schema(TYPES, RELS)
     assert schema["properties"]["entities"]["items"]["properties"]["type"]["enum"] == ["DAG", "System", "Team"]
     assert schema["properties"]["relations"]["items"]["properties"]["type"]["enum"] == ["OWNED_BY", "USES"]
+
+
+def test_schema_is_derived_from_the_answer_models() -> None:
+    from orc_ai.extract.models import ExtractedEntity, ExtractedRelation
+
+    schema = extraction_json_schema(TYPES, RELS)
+    entity, relation = (schema["properties"][k]["items"] for k in ("entities", "relations"))
+    assert set(entity["properties"]) == set(ExtractedEntity.model_fields) == set(entity["required"])
+    assert set(relation["properties"]) == set(ExtractedRelation.model_fields) == set(relation["required"])
+    assert "$defs" not in json.dumps(schema) and "$ref" not in json.dumps(schema)  # self-contained for any decoder
+    assert entity["properties"]["name"]["maxLength"] == 80 and schema["properties"]["entities"]["maxItems"] == 25
