@@ -14,19 +14,25 @@ _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tu
 _CALENDAR = frozenset(_MONTHS) | frozenset(_WEEKDAYS.split())
 _DATE_TOKEN = re.compile(r"^(?:\d{1,4}(?:st|nd|rd|th)?|q[1-4]|h[12]|fy\d{2,4}|am|pm|utc|[0-9:./-]+)$")
 _NUMERIC = re.compile(r"^[\d\s.,:/%+\-x×#]*\d[\d\s.,:/%+\-x×#]*(?:[a-zµ]{0,3})$")
-# closed-class words (articles, prepositions, conjunctions, pronouns, auxiliaries): never a name on their own,
-# and a name never ends with one; the second line adds those of languages public corpora mix in
+# closed-class words (articles, prepositions, conjunctions, pronouns, auxiliaries): never a name on their own
 _FUNCTION_WORDS = frozenset(
     """a an the and or nor but if then else so of to in on at by for from with without into onto over under
     about above below between through during before after since until via per as than is are was were be been
     being am do does did done has have had having will would shall should can could may might must not no yes
-    this that these those it its he she they we you i me him her them us my your our their his what which who
+    this that these those it its he she they we you me him her them us my your our their his what which who
     whom whose when where why how all any each every some such only also just very too here there""".split()
+)
+# a phrase never ends with an article, preposition or conjunction ('European de', 'Department of'), nor starts
+# with a preposition or conjunction; pronouns and auxiliaries do stand at the edges of titles ('Only You',
+# 'Will Hay'), and 'I' ends regnal names ('Charles I'). The second line: other languages public corpora mix in.
+_CONNECTORS = frozenset(
+    """a an the and or nor but of to in on at by for from with without into onto over under about above below
+    between through during before after since until via per as than""".split()
     + "de la le les du des del della di da der die das den dem von zu und et y e o".split()
 )
 # a name may start with an article or a particle ('The Hague', 'De Niro', 'von Neumann')
 _NAME_PARTICLES = "the a an de la le les du des del della di da der die das den dem von y e o".split()
-_LEADING_FUNCTION_WORDS = _FUNCTION_WORDS - set(_NAME_PARTICLES)
+_LEADING_CONNECTORS = _CONNECTORS - set(_NAME_PARTICLES)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # a word in prose: not part of a path, identifier, option or command (`airflow tasks clear`, airflow.cfg)
 _PROSE_WORD = re.compile(r"(?<![\w./\\\-`$=:@<])[^\W\d_]+(?![\w./\\\-`(=:@>])")
@@ -64,10 +70,15 @@ def junk_reason(name: str, lowercase_share: dict[str, float] | None = None, comm
     if len(words) == 1:
         word = words[0]
         titled = name.strip()[:1].isupper() and name.strip()[1:] == name.strip()[1:].lower()
-        if word in _FUNCTION_WORDS or (titled and (lowercase_share or {}).get(word, 0.0) >= common):
+        acronym = len(name.strip()) > 1 and name.strip().isupper()  # 'US', 'AM': not the pronoun or the verb
+        if (word in _FUNCTION_WORDS and not acronym) or (titled and (lowercase_share or {}).get(word, 0.0) >= common):
             return "generic_word"
-    elif words[-1] in _FUNCTION_WORDS or words[0] in _LEADING_FUNCTION_WORDS:
-        return "fragment"
+    else:
+        # a connector written in lower case at an edge; capitalised it starts a title ('Into the Light') or is
+        # an initial ('Series E')
+        first, last = _WORD.findall(name.strip())[0], _WORD.findall(name.strip())[-1]
+        if (last.islower() and last in _CONNECTORS) or (first.islower() and first in _LEADING_CONNECTORS):
+            return "fragment"
     return None
 
 

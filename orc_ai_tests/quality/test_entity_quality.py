@@ -24,7 +24,8 @@ def test_junk_names_are_recognised(name: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Kafka", "Apache Airflow", "Bank of America", "orders_daily", "S3", "INC-1234", "The Hague", "De Niro"]
+    "name",
+    ["Kafka", "Apache Airflow", "Bank of America", "orders_daily", "S3", "INC-1234", "The Hague", "De Niro", "US"],
 )
 def test_real_names_are_not_junk(name: str) -> None:
     assert junk_reason(name) is None
@@ -55,4 +56,11 @@ def test_near_duplicates_differ_only_by_case_separators_or_a_plural() -> None:
     "name", ["billed_at", "in_progress", "ON_ERROR", "fx.rates", "s3://bucket/of", "us-west-2", "FP&A"]
 )
 def test_identifiers_are_not_read_as_phrases(name: str) -> None:
+    assert junk_reason(name) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["Charles I", "Only You", "Will Hay", "Mac and Me", "Into the Light", "Series E", "Per Kleiva"]
+)
+def test_titles_and_regnal_names_are_not_fragments(name: str) -> None:
     assert junk_reason(name) is None
