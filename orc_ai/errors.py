@@ -36,3 +36,19 @@ class GraphStoreError(OrcAIError):
 
 class InvalidGraphNameError(GraphStoreError):
     """A label or relationship type failed the allow-list pattern."""
+
+
+class ToolError(OrcAIError):
+    """A tool call was malformed (unknown tool, arguments failing its model) or failed while running."""
+
+
+class UnknownToolError(ToolError):
+    """No tool of that name is registered."""
+
+
+class ToolArgumentsError(ToolError):
+    """Arguments failed the tool's pydantic model; the message lists each field's error."""
+
+
+class PolicyError(OrcAIError):
+    """The policy decision point could not be asked (OPA down, bad answer): the call is denied, never run."""

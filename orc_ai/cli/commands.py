@@ -1,0 +1,1 @@
+"""Imports every command module so each registers itself on ``orc_ai.cli.main``."""

@@ -1,0 +1,1 @@
+"""Things the agent must decide about: questions, failed data-quality checks, Airflow failures, forecast risks."""

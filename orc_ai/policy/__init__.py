@@ -1,0 +1,1 @@
+"""The policy decision point: every tool call is authorised (OPA, or the same rules in process) before it runs."""

@@ -1,0 +1,1 @@
+"""Reports on the agent's decisions and the graph: Markdown and HTML with plots, Slack, a downstream table."""

@@ -1,0 +1,1 @@
+"""Graph retrieval: dense, lexical, entity-linked Personalized PageRank and community summaries, fused."""
