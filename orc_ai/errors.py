@@ -52,3 +52,8 @@ class ToolArgumentsError(ToolError):
 
 class PolicyError(OrcAIError):
     """The policy decision point could not be asked (OPA down, bad answer): the call is denied, never run."""
+
+
+class ToolUnavailableError(ToolError):
+    """The external system a tool needs is not configured (no Airflow URL, no Slack token): recorded as not
+    executed, with this message as the reason."""
