@@ -39,3 +39,11 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# agent (offline planner, runner)
+AGENT_NAME = "orc-ai-agent"  # the agent identity policies authorise
+AGENT_MAX_STEPS = 6  # tool calls per event at most
+AGENT_NOTIFY_CHANNEL = "#data-ops"
+AGENT_CONTEXT_K = 8  # context items retrieved per event
+AGENT_CONTEXT_TOKENS = 1500  # token budget of one event's context
+CITATION_CHARS = 400  # of a cited chunk kept in the decision record

@@ -39,6 +39,7 @@ class ToolCall(BaseModel):
     executed: bool
     result: dict[str, Any] | None = None
     error: str | None = None
+    from_document_text: bool = False
     started_at: datetime | None = None
     duration_ms: float = 0.0
 
@@ -86,4 +87,5 @@ class Decision(BaseModel):
     llm_usage: LLMUsage = Field(default_factory=LLMUsage)
     timings_ms: dict[str, float] = Field(default_factory=dict)
     created_at: datetime
+    attempt: int = 1  # a rejected decision re-run is attempt 2, and so on
     review: Review | None = None

@@ -1,0 +1,3 @@
+from orc_ai.cli import main
+
+main()
