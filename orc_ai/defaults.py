@@ -39,3 +39,14 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# Tools (orc_ai/tools)
+SEARCH_GRAPH_K = 10  # context items search_graph returns by default
+SEARCH_GRAPH_MAX_K = 50
+NEIGHBOURHOOD_MAX_HOPS = 2
+NEIGHBOURHOOD_LIMIT = 100  # most entities (and relations) one entity_neighbourhood answer lists
+TASK_HISTORY_LIMIT = 20  # runs get_task_history returns by default
+TASK_HISTORY_MAX_LIMIT = 200
+NOTIFY_MAX_CHARS = 3000  # Slack truncates a message's text past 40,000 characters; people stop reading sooner
+AIRFLOW_ID_MAX_LEN = 250  # Airflow's ID_LEN for dag, task and run ids
+TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table
