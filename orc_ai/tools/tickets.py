@@ -17,7 +17,9 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from orc_ai import defaults
 from orc_ai.hashing import stable_hash
+from orc_ai.settings import orc_home
 from orc_ai.tools.context import ToolContext
 from orc_ai.tools.ids import AirflowKey, ChunkId
 
@@ -50,6 +52,11 @@ class CreateTicketArgs(BaseModel):
     @classmethod
     def _canonical(cls, ids: list[str]) -> list[str]:
         return sorted(set(ids))  # the same citations in another order are the same ticket
+
+
+def default_tickets_path(home: Path | None = None) -> Path:
+    """Where the tickets table lives unless a run says otherwise: ``$ORC_AI_HOME/tickets.parquet``."""
+    return (home or orc_home()) / defaults.TICKETS_FILE
 
 
 def ticket_id(args: CreateTicketArgs) -> str:

@@ -64,3 +64,9 @@ def test_concurrent_writers_lose_no_ticket_and_duplicate_none(call, tmp_path: Pa
         results = list(pool.map(lambda args: call("create_ticket", args, ToolContext(tickets_path=path)), calls))
     assert sum(r["created"] for r in results) == 11
     assert sorted(read_tickets(path)["ticket_id"]) == sorted({r["ticket_id"] for r in results})
+
+
+def test_the_default_table_is_under_orc_ai_home(orc_home: Path) -> None:
+    from orc_ai.tools.tickets import default_tickets_path
+
+    assert default_tickets_path() == orc_home.resolve() / "tickets.parquet"
