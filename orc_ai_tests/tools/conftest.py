@@ -23,9 +23,5 @@ def registry() -> ToolRegistry:
 
 @pytest.fixture
 def call(registry: ToolRegistry):
-    """Run a tool as the runner does: validate the arguments by name, then run the spec with the context."""
-
-    def run(name: str, arguments: dict, ctx) -> dict:
-        return registry.get(name).run(registry.validate(name, arguments), ctx)
-
-    return run
+    """Run a tool as the runner does: by name, arguments validated, result checked."""
+    return registry.call

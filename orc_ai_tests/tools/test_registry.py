@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
-from orc_ai.errors import ToolArgumentsError, UnknownToolError
-from orc_ai.tools.registry import ToolRegistry
+from orc_ai.errors import ToolArgumentsError, ToolError, UnknownToolError
+from orc_ai.tools.registry import ToolRegistry, ToolSpec
 
 EFFECTS = {
     "search_graph": "read",
@@ -83,3 +85,24 @@ def test_bad_arguments_name_the_field(registry: ToolRegistry, tool: str, argumen
 )
 def test_concrete_airflow_ids_pass(registry: ToolRegistry, tool: str, arguments: dict) -> None:
     registry.validate(tool, arguments)
+
+
+class Echo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: object = None
+
+
+@pytest.mark.parametrize("result", [["not", "an", "object"], {"when": datetime(2026, 1, 1)}, {"x": float("nan")}])
+def test_a_result_that_is_not_a_json_object_is_a_tool_error(result: object) -> None:
+    registry = ToolRegistry([ToolSpec("echo", "returns its result", Echo, "read", lambda args, ctx: result)])
+    with pytest.raises(ToolError, match="'echo' returned a result that is not a JSON object"):
+        registry.call("echo", {}, None)
+
+
+def test_call_validates_before_running() -> None:
+    ran = []
+    registry = ToolRegistry([ToolSpec("echo", "", Echo, "read", lambda args, ctx: ran.append(args) or {})])
+    with pytest.raises(ToolArgumentsError, match="other: Extra inputs"):
+        registry.call("echo", {"other": 1}, None)
+    assert ran == []
+    assert registry.call("echo", {"value": 3}, None) == {} and ran == [Echo(value=3)]
