@@ -47,3 +47,14 @@ AGENT_NOTIFY_CHANNEL = "#data-ops"
 AGENT_CONTEXT_K = 8  # context items retrieved per event
 AGENT_CONTEXT_TOKENS = 1500  # token budget of one event's context
 CITATION_CHARS = 400  # of a cited chunk kept in the decision record
+
+# Tools (orc_ai/tools)
+SEARCH_GRAPH_K = 10  # context items search_graph returns by default
+SEARCH_GRAPH_MAX_K = 50
+NEIGHBOURHOOD_MAX_HOPS = 2
+NEIGHBOURHOOD_LIMIT = 100  # most entities (and relations) one entity_neighbourhood answer lists
+TASK_HISTORY_LIMIT = 20  # runs get_task_history returns by default
+TASK_HISTORY_MAX_LIMIT = 200
+NOTIFY_MAX_CHARS = 3000  # Slack truncates a message's text past 40,000 characters; people stop reading sooner
+AIRFLOW_ID_MAX_LEN = 250  # Airflow's ID_LEN for dag, task and run ids
+TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table

@@ -1,4 +1,4 @@
-"""What a runbook chunk says to do about a failing task: retry/clear, pause, or re-trigger, and for which task."""
+"""What a runbook chunk says to do about a failing task: clear (retry) it, pause its DAG, or trigger a new run."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from orc_ai.agent.injection import looks_like_injection
 from orc_ai.events.models import AgentEvent
 from orc_ai.retrieve.models import ContextItem
 
-# action word -> tool; the first that a relevant chunk states wins, in this order (least disruptive first)
-_REMEDIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("clear_task", re.compile(r"\b(?:retry|re-?run|clear)(?:\s+(?:it|the task|the task instance))?\s+once\b"
-                              r"|\b(?:safe to|can be|may be|should be)\s+(?:retried|re-?run|cleared)\b"
-                              r"|\bclear (?:the )?(?:failed )?task\b", re.IGNORECASE)),
-    ("pause_dag", re.compile(r"\bpause (?:the|this) dag\b", re.IGNORECASE)),
-    ("trigger_dag_run", re.compile(r"\b(?:trigger|start) a (?:new|fresh) (?:dag )?run\b", re.IGNORECASE)),
+_CLEAR = (
+    r"\b(?:then\s+)?clear\s+(?:the\s+)?(?:failed\s+|guarded\s+)?(?:tasks?|sensor|task instances?|{task})\b"
+    r"|\bretry(?:ing)?\s+(?:it\s+|the task\s+)?once\b|\bthe retry is safe\b|\bsafe to (?:retry|re-?run|clear)\b"
+    r"|\bclearing (?:it )?is safe\b"
 )
-_DO_NOT = re.compile(r"\b(?:do not|don't|never|must not)\s+(?:\w+\s+){0,3}(?:retry|re-?run|clear|pause|trigger)",
+_PAUSE = r"\bpause (?:the |this )?(?:dag|{dag})\b"
+_TRIGGER = r"\b(?:trigger|start) a (?:new|fresh) (?:dag )?run\b"
+_DO_NOT = re.compile(r"\b(?:do not|don't|never|must not)\s+(?:\w+\s+){0,2}(?:retry|re-?run|clear|rerun)\b",
                      re.IGNORECASE)
+_ERROR_CODE = re.compile(r"\b[A-Z]?\d{4,6}\b")
 
 
 @dataclass(frozen=True)
@@ -28,29 +28,38 @@ class Remedy:
     reason: str
 
 
-def _mentions(text: str, name: str | None) -> bool:
+def _names(text: str, name: str | None) -> bool:
     return bool(name) and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def relevant_to(item: ContextItem, event: AgentEvent) -> bool:
-    """The chunk names the event's task or DAG, or its error class."""
-    subject = event.subject
-    error_class = str(event.payload.get("error_class") or "")
-    return _mentions(item.text, subject.task_id) or _mentions(item.text, subject.dag_id) or _mentions(
-        item.text, error_class
+    """The chunk names the event's task or DAG, its error class, or an error code from its message."""
+    subject, payload = event.subject, event.payload
+    codes = _ERROR_CODE.findall(str(payload.get("error") or payload.get("error_message") or ""))
+    return any(
+        _names(item.text, name)
+        for name in (subject.task_id, subject.dag_id, str(payload.get("error_class") or ""), *codes)
     )
 
 
 def find_remedy(event: AgentEvent, context: list[ContextItem]) -> Remedy | None:
-    """The first remedy stated by a relevant, non-injected chunk, in retrieval order; ``None`` if none states one
-    or a relevant chunk forbids it."""
+    """The remedy the first relevant, non-injected chunk that states one gives, in retrieval order; ``None``
+    when none states one or that chunk says not to retry."""
+    task = re.escape(event.subject.task_id or "\x00")
+    dag = re.escape(event.subject.dag_id or "\x00")
+    patterns = (
+        ("clear_task", re.compile(_CLEAR.format(task=task), re.IGNORECASE)),
+        ("pause_dag", re.compile(_PAUSE.format(dag=dag), re.IGNORECASE)),
+        ("trigger_dag_run", re.compile(_TRIGGER, re.IGNORECASE)),
+    )
     for item in context:
         if looks_like_injection(item.text) or not relevant_to(item, event):
             continue
-        if _DO_NOT.search(item.text):
-            return None
-        for tool, pattern in _REMEDIES:
+        forbidden = _DO_NOT.search(item.text)
+        for tool, pattern in patterns:
             match = pattern.search(item.text)
-            if match:
+            if match and not (forbidden and tool == "clear_task"):
                 return Remedy(tool, item, f"{item.doc_name} says {match.group(0)!r}")
+        if forbidden:
+            return None
     return None

@@ -34,10 +34,6 @@ def agent_db(home: Path | None = None) -> Path:
     return (home or orc_home()) / "agent" / "agent.sqlite"
 
 
-def tickets_table(home: Path | None = None) -> Path:
-    return (home or orc_home()) / "agent" / "tickets.parquet"
-
-
 def make_runner(
     *,
     planner: Planner,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from orc_ai.errors import ToolArgumentsError, UnknownToolError
+from orc_ai.errors import ToolArgumentsError, ToolError, UnknownToolError
 from orc_ai.policy.models import Effect
 
 ToolRunner = Callable[[BaseModel, Any], dict[str, Any]]  # (validated arguments, ToolContext) -> JSON-able result
@@ -54,6 +55,19 @@ class ToolRegistry:
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors())
             raise ToolArgumentsError(f"arguments for {name!r} are invalid: {problems}") from None
+
+    def call(self, name: str, arguments: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        """Validate ``arguments``, run the tool with the run's ``ToolContext``, and check the result is a JSON
+        object (``ToolError`` naming the tool otherwise). Authorisation is the caller's, before this."""
+        args = self.validate(name, arguments)
+        result = self._specs[name].run(args, ctx)
+        try:
+            if not isinstance(result, dict):
+                raise TypeError(f"got {type(result).__name__}")
+            json.dumps(result, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ToolError(f"tool {name!r} returned a result that is not a JSON object: {exc}") from None
+        return result
 
     def describe(self) -> list[dict[str, Any]]:
         """Name, description, effect and argument schema of every tool (for prompts and docs)."""
