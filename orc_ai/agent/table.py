@@ -19,6 +19,8 @@ DECISIONS_SCHEMA = {
     "tool_calls": pl.Int64,
     "executed_calls": pl.Int64,
     "created_at": pl.Datetime("us", "UTC"),
+    "cited_chunk_ids": pl.List(pl.String),  # (:Decision)-[:CITES]->(:Chunk)
+    "about_entity_ids": pl.List(pl.String),  # (:Decision)-[:ABOUT]->(:Entity)
     "record": pl.String,  # Decision.model_dump_json()
 }
 
@@ -38,6 +40,8 @@ def decisions_to_frame(decisions: list[Decision]) -> pl.DataFrame:
             "tool_calls": len(d.tool_calls),
             "executed_calls": sum(c.executed for c in d.tool_calls),
             "created_at": d.created_at,
+            "cited_chunk_ids": [c.chunk_id for c in d.citations],
+            "about_entity_ids": d.about_entity_ids,
             "record": d.model_dump_json(),
         }
         for d in sorted(decisions, key=lambda d: d.decision_id)
