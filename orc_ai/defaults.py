@@ -39,3 +39,7 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# Events (agent_events)
+INBOX_MAX_FILE_BYTES = 1_000_000  # a larger inbox file is quarantined, not read
+INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox and the failed checks
