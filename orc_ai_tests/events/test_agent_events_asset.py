@@ -100,3 +100,25 @@ def test_a_rerun_after_inbox_changes_equals_a_fresh_load(orc_home, tmp_path, mon
     monkeypatch.setenv("ORC_AI_HOME", str(fresh_home))
     _materialize(dg.DagsterInstance.ephemeral(), ["agent_events"])
     assert rerun.equals(_events(fresh_home)) and rerun.height == 2
+
+
+def test_a_check_failure_reported_without_a_run_is_an_event_too(orc_home):
+    """An evaluation reported from outside a run (``report_runless_asset_event``) counts, with its own id."""
+    instance = dg.DagsterInstance.ephemeral()
+    ids = []
+    for passed in (False, False):
+        instance.report_runless_asset_event(
+            dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey("chunks"),
+                check_name="chunks_size_bounds",
+                passed=passed,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"too_long": 7},
+            )
+        )
+        _materialize(instance, ["agent_events"])
+        (row,) = _events(orc_home).filter(pl.col("type") == "data_quality").to_dicts()
+        assert (row["asset_key"], row["check_name"]) == ("chunks", "chunks_size_bounds")
+        assert row["run_id"].startswith("runless-") and json.loads(row["payload"])["severity"] == "WARN"
+        ids.append(row["id"])
+    assert len(set(ids)) == 2  # two failed executions: two events, the newer one current
