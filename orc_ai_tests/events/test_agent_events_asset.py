@@ -9,11 +9,13 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
 from orc_ai.cli import main
 from orc_ai.events.table import EVENTS_SCHEMA, read_events
 
+pytestmark = pytest.mark.slow  # materialises real assets in an instance
 CHECK = "raw_docs_quarantine_ratio"
 
 

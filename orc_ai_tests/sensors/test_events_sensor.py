@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.sensors.events import agent_inbox_sensor
@@ -43,6 +44,7 @@ def test_inbox_changes_request_runs_with_distinct_keys(tmp_path: Path) -> None:
     assert ticks.tick() and len(set(ticks.keys)) == 3
 
 
+@pytest.mark.slow
 def test_a_failing_check_requests_a_run_per_new_failed_execution_and_on_recovery(orc_home, tmp_path, monkeypatch):
     docs = _docs(tmp_path / "docs", bad=3)
     monkeypatch.setenv("ORC_AI_DOCS_DIR", str(docs))
