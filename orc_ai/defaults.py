@@ -58,3 +58,7 @@ TASK_HISTORY_MAX_LIMIT = 200
 NOTIFY_MAX_CHARS = 3000  # Slack truncates a message's text past 40,000 characters; people stop reading sooner
 AIRFLOW_ID_MAX_LEN = 250  # Airflow's ID_LEN for dag, task and run ids
 TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table
+
+# Events (agent_events)
+INBOX_MAX_FILE_BYTES = 1_000_000  # a larger inbox file is quarantined, not read
+INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox and the failed checks

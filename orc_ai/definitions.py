@@ -5,7 +5,7 @@ import os
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import chunks, communities, documents, embeddings, entities, graph
+from orc_ai.assets import chunks, communities, documents, embeddings, entities, events, graph
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
@@ -19,6 +19,7 @@ from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
+from orc_ai.sensors.events import agent_events_job, agent_inbox_sensor
 
 
 def _env_or(name: str, default: str | None = None) -> str | dg.EnvVar | None:
@@ -61,7 +62,7 @@ def build_resources() -> dict[str, object]:
     }
 
 
-all_assets = dg.load_assets_from_modules([documents, chunks, entities, embeddings, graph, communities])
+all_assets = dg.load_assets_from_modules([documents, chunks, entities, embeddings, graph, communities, events])
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks]
 )
@@ -70,7 +71,7 @@ knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetS
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
-    jobs=[knowledge_graph_job, ingest_job],
-    sensors=[docs_folder_sensor, automation_sensor],
+    jobs=[knowledge_graph_job, ingest_job, agent_events_job],
+    sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor],
     resources=build_resources(),
 )

@@ -32,3 +32,8 @@ def cache_dir(home: Path | None = None) -> Path:
 def graph_dir(home: Path | None = None) -> Path:
     """Files of the embedded graph store."""
     return (home or orc_home()) / "graph"
+
+
+def inbox_dir(home: Path | None = None) -> Path:
+    """User questions for the agent: one file each (``orc-ai events add`` writes them)."""
+    return (home or orc_home()) / "inbox"

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from orc_ai.graph.schema import CORE_LABELS, HIDDEN_PROPERTIES, NODE_KEYS, NODE_PROPERTIES, RELATION_PROPERTIES
+from orc_ai.graph.schema import (
+    CORE_LABELS,
+    DECISION_LINKS,
+    HIDDEN_PROPERTIES,
+    NODE_KEYS,
+    NODE_PROPERTIES,
+    RELATION_PROPERTIES,
+)
 from orc_ai.graph.store import is_graph_name, validate_graph_name
 
 ROWS_HEADER = "UNWIND $rows AS row"
@@ -34,6 +41,7 @@ CONSTRAINTS = [
     "CREATE CONSTRAINT chunk_id IF NOT EXISTS FOR (n:Chunk) REQUIRE n.chunk_id IS UNIQUE",
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE",
     "CREATE CONSTRAINT community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.community_id IS UNIQUE",
+    "CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (n:Decision) REQUIRE n.decision_id IS UNIQUE",
     "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases_text, n.description]",
     "CREATE FULLTEXT INDEX chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text]",
 ]
@@ -171,6 +179,7 @@ ALL_IDS = {
     "documents": "MATCH (n:Document) RETURN n.doc_id AS id",
     "chunks": "MATCH (n:Chunk) RETURN n.chunk_id AS id",
     "entities": "MATCH (n:Entity) RETURN n.entity_id AS id",
+    "decisions": "MATCH (n:Decision) RETURN n.decision_id AS id",
     "relations": "MATCH (s:Entity)-[r]->(t:Entity) WHERE r.relation_id IS NOT NULL "
     "RETURN r.relation_id AS id, s.entity_id AS source_id, t.entity_id AS target_id, type(r) AS type",
 }
@@ -178,6 +187,7 @@ DELETE_BY_ID = {
     "documents": "UNWIND $rows AS row MATCH (n:Document {doc_id: row.id}) DETACH DELETE n",
     "chunks": "UNWIND $rows AS row MATCH (n:Chunk {chunk_id: row.id}) DETACH DELETE n",
     "entities": "UNWIND $rows AS row MATCH (n:Entity {entity_id: row.id}) DETACH DELETE n",
+    "decisions": "UNWIND $rows AS row MATCH (n:Decision {decision_id: row.id}) DETACH DELETE n",
     "relations": "UNWIND $rows AS row MATCH (:Entity {entity_id: row.source_id})-[r {relation_id: row.id}]->"
     "(:Entity {entity_id: row.target_id}) WHERE type(r) = row.type DELETE r",
 }
@@ -200,12 +210,41 @@ MATCH (parent:Community {community_id: child.parent_id})
 MERGE (child)-[:PARENT]->(parent)
 """
 
+# the agent's decisions (see ``graph.decisions``): run in one transaction, so a failure leaves the old links
+UPSERT_DECISIONS = f"""
+UNWIND $rows AS row
+MERGE (d:Decision {{decision_id: row.decision_id}})
+{_set_node("d", "Decision")}
+"""
+UNLINK_DECISIONS = f"""
+UNWIND $rows AS row
+MATCH (:Decision {{decision_id: row.decision_id}})-[old:{"|".join(DECISION_LINKS)}]->()
+DELETE old
+"""
+
+
+def link_decisions(rel_type: str) -> str:
+    """Link decisions to the targets of one link type (``CITES`` chunks, ``ABOUT`` entities) that exist."""
+    label = DECISION_LINKS[rel_type][0]
+    return f"""
+UNWIND $rows AS row
+MATCH (d:Decision {{decision_id: row.decision_id}}), (t:{label} {{{NODE_KEYS[label]}: row.target}})
+MERGE (d)-[:{validate_graph_name(rel_type)}]->(t)
+"""
+
+
+DECISION_LINK_COUNTS = f"""
+MATCH (d:Decision)-[r:{"|".join(DECISION_LINKS)}]->() WHERE d.decision_id IN $ids
+RETURN type(r) AS type, count(r) AS n
+"""
+
 # the canonical dump: nodes of the core labels, links between them, properties but vectors and index text
 _CORE_NODE = " OR ".join(f"{{v}}:{label}" for label in CORE_LABELS)
 _NODE_KEY = (
     "CASE "
     + " ".join(
-        f"WHEN {{v}}:{label} THEN '{label}:' + {{v}}.{NODE_KEYS[label]}" for label in ("Entity", "Chunk", "Community")
+        f"WHEN {{v}}:{label} THEN '{label}:' + {{v}}.{NODE_KEYS[label]}"
+        for label in ("Entity", "Chunk", "Community", "Decision")
     )
     + " ELSE 'Document:' + {v}.doc_id END"
 )
@@ -277,8 +316,15 @@ CALL () {
   MATCH (:Document)-[r:HAS_CHUNK]->(:Chunk) RETURN count(r) AS has_chunk
 } CALL () {
   MATCH (:Community)-[r:PARENT]->(:Community) RETURN count(r) AS parent
+} CALL () {
+  MATCH (n:Decision) RETURN count(n) AS decisions
+} CALL () {
+  MATCH (:Decision)-[r:CITES]->(:Chunk) RETURN count(r) AS cites
+} CALL () {
+  MATCH (:Decision)-[r:ABOUT]->(:Entity) RETURN count(r) AS about
 }
-RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community, has_chunk, parent
+RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community, has_chunk, parent,
+       decisions, cites, about
 """
 RELATION_TYPE_COUNTS = """
 MATCH (:Entity)-[r]->(:Entity) WHERE r.relation_id IS NOT NULL RETURN type(r) AS key, count(r) AS n

@@ -10,8 +10,10 @@ import numpy as np
 import polars as pl
 
 from orc_ai.errors import GraphStoreError
+from orc_ai.graph.decisions import decision_rows
 from orc_ai.graph.links import dump_tables, table_stats
-from orc_ai.graph.models import GraphDump, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.models import DecisionWrite, GraphDump, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.schema import DECISION_LINKS
 from orc_ai.graph.store import VectorKind, validate_graph_name
 from orc_ai.graph.vector_index import VectorIndex
 
@@ -21,6 +23,7 @@ _TABLE_IDS = {
     "entities": "entity_id",
     "relations": "relation_id",
     "communities": "community_id",
+    "decisions": "decision_id",
 }
 _KIND_TABLE = {"chunk": "chunks", "entity": "entities"}
 
@@ -148,7 +151,46 @@ class EmbeddedGraphStore:
                 if kind and (index := self._index(kind)) is not None:
                     index.remove(stale[key].to_list())
                     index.save()
+        self._unlink_decisions()
         return removed
+
+    # -- decisions ---------------------------------------------------------------------------------------
+    def _existing_ids(self, label: str) -> pl.Series:
+        table = {"Chunk": "chunks", "Entity": "entities"}[label]
+        current = self._read(table)
+        return pl.Series([], dtype=pl.String) if current is None else current[_TABLE_IDS[table]]
+
+    def _unlink_decisions(self) -> None:
+        """Decisions keep only links to chunks and entities still there (Neo4j's DETACH DELETE does the same)."""
+        decisions = self._read("decisions")
+        if decisions is None or not decisions.height:
+            return
+        kept = decisions.with_columns(
+            pl.col(column).list.set_intersection(self._existing_ids(label).implode()).list.sort()
+            for label, column in DECISION_LINKS.values()
+        )
+        if not kept.equals(decisions):
+            self._write("decisions", kept)
+
+    def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
+        """Decisions by id, each linked to the cited chunks and the entities it is about that exist now."""
+        rows = decision_rows(decisions)
+        counts = {}
+        for label, column in DECISION_LINKS.values():
+            requested = rows[column].list.len().sum()
+            rows = rows.with_columns(
+                pl.col(column).list.set_intersection(self._existing_ids(label).implode()).list.sort()
+            )
+            counts[label] = (int(rows[column].list.len().sum()), int(requested) - int(rows[column].list.len().sum()))
+        if rows.height:
+            self._upsert("decisions", rows)
+        return DecisionWrite(
+            decisions=rows.height,
+            cites=counts["Chunk"][0],
+            about=counts["Entity"][0],
+            missing_chunks=counts["Chunk"][1],
+            missing_entities=counts["Entity"][1],
+        )
 
     def write_communities(self, communities: pl.DataFrame) -> int:
         """Communities and their members are one file, replaced by one atomic rename: never half-written."""

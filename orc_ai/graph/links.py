@@ -10,10 +10,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from orc_ai.graph.decisions import decision_links, decision_rows
 from orc_ai.graph.models import DumpNode, DumpRelationship, GraphDump, GraphStats
-from orc_ai.graph.schema import NODE_KEYS, NODE_PROPERTIES, RELATION_PROPERTIES, type_label
+from orc_ai.graph.schema import DECISION_LINKS, NODE_KEYS, NODE_PROPERTIES, RELATION_PROPERTIES, type_label
 
-TABLE_LABELS = {"documents": "Document", "chunks": "Chunk", "entities": "Entity", "communities": "Community"}
+TABLE_LABELS = {
+    "documents": "Document",
+    "chunks": "Chunk",
+    "entities": "Entity",
+    "communities": "Community",
+    "decisions": "Decision",
+}
 
 
 @dataclass
@@ -26,6 +33,8 @@ class Links:
     relations: pl.DataFrame
     in_community: pl.DataFrame
     parent: pl.DataFrame
+    cites: pl.DataFrame
+    about: pl.DataFrame
 
 
 def _ids(frame: pl.DataFrame | None, key: str) -> pl.DataFrame:
@@ -43,8 +52,8 @@ def _empty_pairs() -> pl.DataFrame:
 
 
 def graph_links(tables: dict[str, pl.DataFrame | None]) -> Links:
-    """Links of ``tables`` (``documents``, ``chunks``, ``entities``, ``relations``, ``communities``; any may be
-    ``None``) between nodes that exist."""
+    """Links of ``tables`` (``documents``, ``chunks``, ``entities``, ``relations``, ``communities``,
+    ``decisions``; any may be ``None``) between nodes that exist."""
     docs, chunks = _ids(tables.get("documents"), "doc_id"), tables.get("chunks")
     entities, communities = tables.get("entities"), tables.get("communities")
     chunk_ids, entity_ids = _ids(chunks, "chunk_id"), _ids(entities, "entity_id")
@@ -76,7 +85,21 @@ def graph_links(tables: dict[str, pl.DataFrame | None]) -> Links:
             parent = _pairs(communities, "community_id", "parent_id").join(
                 community_ids, left_on="target", right_on="id", how="semi"
             )
-    return Links(has_chunk, next_chunk, mentions, relations, in_community, parent)
+    cites, about = _decision_links(tables.get("decisions"), {"Chunk": chunk_ids, "Entity": entity_ids})
+    return Links(has_chunk, next_chunk, mentions, relations, in_community, parent, cites, about)
+
+
+def _decision_links(decisions: pl.DataFrame | None, targets: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
+    """CITES and ABOUT pairs of ``decisions`` whose target exists."""
+    if decisions is None or not decisions.height:
+        return [_empty_pairs() for _ in DECISION_LINKS]
+    rows = decision_rows(decisions)
+    return [
+        decision_links(rows, column)
+        .rename({"decision_id": "source"})
+        .join(targets[label], left_on="target", right_on="id", how="semi")
+        for label, column in DECISION_LINKS.values()
+    ]
 
 
 def table_stats(tables: dict[str, pl.DataFrame | None]) -> GraphStats:
@@ -95,6 +118,8 @@ def table_stats(tables: dict[str, pl.DataFrame | None]) -> GraphStats:
         in_community=links.in_community.height,
         has_chunk=links.has_chunk.height,
         parent=links.parent.height,
+        cites=links.cites.height,
+        about=links.about.height,
         relation_types=_tally(relation_types),
         type_labels=_tally(labels),
     )
@@ -134,6 +159,8 @@ def _links(kind: str, frame: pl.DataFrame, source_label: str, target_label: str)
 
 def dump_tables(tables: dict[str, pl.DataFrame | None]) -> GraphDump:
     """The canonical dump of the graph a fresh load of ``tables`` yields."""
+    if (decisions := tables.get("decisions")) is not None:
+        tables = {**tables, "decisions": decision_rows(decisions)}
     nodes = [node for table, label in TABLE_LABELS.items() for node in _nodes(label, tables.get(table))]
     links = graph_links(tables)
     rels = (
@@ -142,6 +169,8 @@ def dump_tables(tables: dict[str, pl.DataFrame | None]) -> GraphDump:
         + _links("MENTIONS", links.mentions, "Chunk", "Entity")
         + _links("IN_COMMUNITY", links.in_community, "Entity", "Community")
         + _links("PARENT", links.parent, "Community", "Community")
+        + _links("CITES", links.cites, "Decision", "Chunk")
+        + _links("ABOUT", links.about, "Decision", "Entity")
     )
     present = [c for c in links.relations.columns if c in RELATION_PROPERTIES]
     for row in links.relations.select("source_id", "target_id", "type", *present).iter_rows(named=True):

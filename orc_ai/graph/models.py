@@ -26,8 +26,22 @@ class GraphStats(BaseModel):
     in_community: int = 0
     has_chunk: int = Field(default=0, description="Document-HAS_CHUNK->Chunk links.")
     parent: int = Field(default=0, description="Community-PARENT->Community links.")
+    decisions: int = Field(default=0, description="The agent's Decision nodes.")
+    cites: int = Field(default=0, description="Decision-CITES->Chunk links.")
+    about: int = Field(default=0, description="Decision-ABOUT->Entity links.")
     relation_types: dict[str, int] = Field(default_factory=dict, description="Entity relations by type.")
     type_labels: dict[str, int] = Field(default_factory=dict, description="Entities by type label.")
+
+
+class DecisionWrite(BaseModel):
+    """What ``upsert_decisions`` wrote: decisions and links, and the links skipped because their target is not in
+    the graph (a chunk or entity pruned since the decision cited it)."""
+
+    decisions: int = 0
+    cites: int = 0
+    about: int = 0
+    missing_chunks: int = 0
+    missing_entities: int = 0
 
 
 class Neighbourhood(BaseModel):

@@ -27,8 +27,10 @@ from neo4j.exceptions import Neo4jError, TransientError
 from orc_ai import defaults
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
+from orc_ai.graph.decisions import decision_links, decision_rows
+from orc_ai.graph.models import DecisionWrite
 from orc_ai.graph.neo4j_reads import Neo4jReads
-from orc_ai.graph.schema import CORE_LABELS, NODE_PROPERTIES, type_label
+from orc_ai.graph.schema import CORE_LABELS, DECISION_LINKS, NODE_PROPERTIES, type_label
 from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 from orc_ai.graph.write_plan import bucket_rounds
 
@@ -312,3 +314,44 @@ class Neo4jGraphStore(Neo4jReads):
                 f"Neo4j rejected the communities ({rows.height} rows); kept the old ones: {exc}"
             ) from exc
         return rows.height
+
+    def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
+        """Decisions by id with their CITES and ABOUT links, replaced in one transaction; links to chunks or
+        entities that are not in the graph are skipped and counted."""
+        rows = decision_rows(decisions)
+        if rows.is_empty():
+            return DecisionWrite()
+        size = max(1, self.batch_size)
+        statements = [(cypher.UPSERT_DECISIONS, rows.select(NODE_PROPERTIES["Decision"]))]
+        statements.append((cypher.UNLINK_DECISIONS, rows.select("decision_id")))
+        requested = {}
+        for rel_type, (_, column) in DECISION_LINKS.items():
+            links = decision_links(rows, column)
+            requested[rel_type] = links.height
+            statements.append((cypher.link_decisions(rel_type), links))
+        batches = [
+            (cypher.columnar(query, frame.columns), batch)
+            for query, frame in statements
+            if frame.height
+            for batch in _batches(frame, size)
+        ]
+        ids = rows["decision_id"].to_list()
+
+        def work(tx) -> dict[str, int]:
+            for query, batch in batches:
+                tx.run(query, rows=batch).consume()
+            return {r["type"]: r["n"] for r in tx.run(cypher.DECISION_LINK_COUNTS, ids=ids)}
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                linked = session.execute_write(work)
+        except Neo4jError as exc:
+            raise GraphStoreError(f"Neo4j rejected {rows.height} decisions; kept the old ones: {exc}") from exc
+        cites, about = linked.get("CITES", 0), linked.get("ABOUT", 0)
+        return DecisionWrite(
+            decisions=rows.height,
+            cites=cites,
+            about=about,
+            missing_chunks=requested["CITES"] - cites,
+            missing_entities=requested["ABOUT"] - about,
+        )

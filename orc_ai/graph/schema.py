@@ -6,14 +6,24 @@ to what a fresh load of the same tables holds; ``GraphStore.dump`` compares them
 
 from __future__ import annotations
 
-CORE_LABELS = ("Document", "Chunk", "Entity", "Community")
-NODE_KEYS = {"Document": "doc_id", "Chunk": "chunk_id", "Entity": "entity_id", "Community": "community_id"}
+CORE_LABELS = ("Document", "Chunk", "Entity", "Community", "Decision")
+NODE_KEYS = {
+    "Document": "doc_id",
+    "Chunk": "chunk_id",
+    "Entity": "entity_id",
+    "Community": "community_id",
+    "Decision": "decision_id",
+}
 NODE_PROPERTIES = {
     "Document": ("doc_id", "name", "title", "source_path", "format", "content_hash"),
     "Chunk": ("chunk_id", "doc_id", "chunk_index", "text", "start_char", "end_char", "n_tokens"),
     "Entity": ("entity_id", "name", "type", "aliases", "description", "mention_count", "doc_count"),
     "Community": ("community_id", "level", "parent_id", "size", "title", "summary", "summary_source"),
+    # the agent's decisions; ``created_at`` is ISO-8601 UTC text, so both stores hold and dump the same value
+    "Decision": ("decision_id", "event_id", "event_type", "status", "decision", "planner_version", "created_at"),
 }
+# a decision's links: relationship type -> (target label, the decisions column listing the target ids)
+DECISION_LINKS = {"CITES": ("Chunk", "cited_chunk_ids"), "ABOUT": ("Entity", "about_entity_ids")}
 RELATION_PROPERTIES = ("relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids")
 # kept out of dumps: vectors, their hashes and index text derived from other properties
 HIDDEN_PROPERTIES = ("vector", "embedding", "vector_hash", "aliases_text")

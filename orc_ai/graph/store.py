@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from orc_ai.errors import InvalidGraphNameError
-from orc_ai.graph.models import GraphDump, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.models import DecisionWrite, GraphDump, GraphStats, Neighbourhood, SearchHit
 
 VectorKind = Literal["chunk", "entity"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -51,7 +51,15 @@ class GraphStore(Protocol):
     def upsert_relations(self, relations: pl.DataFrame) -> int: ...
 
     def prune(self, keep: dict[str, set[str]]) -> dict[str, int]:
-        """Delete documents/chunks/entities/relations whose ids are not in ``keep[kind]``."""
+        """Delete documents/chunks/entities/relations/decisions whose ids are not in ``keep[kind]``; a pruned
+        chunk or entity takes its links with it (decisions' CITES and ABOUT included)."""
+        ...
+
+    def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
+        """The agent's decisions (``decision_id``, ``event_id``, ``event_type``, ``status``, ``decision``,
+        ``planner_version``, ``created_at``, ``cited_chunk_ids``, ``about_entity_ids``) as ``(:Decision)`` nodes
+        with ``CITES`` chunks and ``ABOUT`` entities; each row replaces its decision's links, and links to ids not
+        in the graph are skipped and counted (see ``graph.decisions``)."""
         ...
 
     def write_communities(self, communities: pl.DataFrame) -> int:
