@@ -39,3 +39,7 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# Policy decision point (OPA when ORC_AI_OPA_URL is set, else the same rules in process)
+OPA_DECISION_PATH = "orc_ai/authz/decision"  # the Rego package orc_ai.authz, rule decision
+OPA_TIMEOUT_S = 5.0  # per decision request; a slower answer is a PDP failure and the call is denied
