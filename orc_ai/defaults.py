@@ -62,3 +62,7 @@ TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table
 # Events (agent_events)
 INBOX_MAX_FILE_BYTES = 1_000_000  # a larger inbox file is quarantined, not read
 INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox and the failed checks
+
+# Policy decision point (OPA when ORC_AI_OPA_URL is set, else the same rules in process)
+OPA_DECISION_PATH = "orc_ai/authz/decision"  # the Rego package orc_ai.authz, rule decision
+OPA_TIMEOUT_S = 5.0  # per decision request; a slower answer is a PDP failure and the call is denied

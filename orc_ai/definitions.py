@@ -17,6 +17,7 @@ from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.resources.policy import PolicyResource
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 from orc_ai.sensors.events import agent_events_job, agent_inbox_sensor
@@ -59,6 +60,7 @@ def build_resources() -> dict[str, object]:
             model=os.environ.get("ORC_AI_LLM_MODEL", ""),
             api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
         ),
+        "policy": PolicyResource(opa_url=_env_or("ORC_AI_OPA_URL")),
     }
 
 

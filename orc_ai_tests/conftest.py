@@ -10,6 +10,7 @@ import pytest
 
 from orc_ai_tests.llm_server import LLM_VENV_PYTHON, LlmServer
 from orc_ai_tests.neo4j_server import Neo4jServer
+from orc_ai_tests.opa_server import OPA_BIN, OpaServer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -49,6 +50,28 @@ def start_neo4j(tmp_path_factory: pytest.TempPathFactory, name: str) -> Neo4jSer
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Neo4jServer:
     """One Neo4j 5.26 server for the test session (scripts/neo4j-server)."""
     server = start_neo4j(tmp_path_factory, "neo4j")
+    yield server
+    server.stop()
+
+
+def require_opa() -> Path:
+    """The OPA binary scripts/setup-opa builds; skipped locally without it, a failure in CI."""
+    if not OPA_BIN.exists():
+        require_or_skip("OPA binary missing: run scripts/setup-opa")
+    return OPA_BIN
+
+
+@pytest.fixture(scope="session")
+def opa_server(tmp_path_factory: pytest.TempPathFactory) -> OpaServer:
+    """One OPA server for the test session, serving the repo's policy folder (scripts/opa-server)."""
+    from orc_ai.policy.data import REGO_DIR
+
+    require_opa()
+    server = OpaServer(REGO_DIR, tmp_path_factory.mktemp("opa") / "server.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     yield server
     server.stop()
 

@@ -50,8 +50,9 @@ class PolicyDecision(BaseModel):
 
     allowed: bool
     approval_required: bool = False
-    reason: str
+    reason: str  # "<code>: <text>"
     evaluator: str  # "opa" or "in-process"
+    code: str = ""  # the stable reason code (e.g. "auto_approved", "document_text_intent", "pdp_failed")
 
 
 class PolicyDecisionPoint(Protocol):
