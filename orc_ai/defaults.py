@@ -39,3 +39,11 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# Airflow REST API v2 (airflow_bridge)
+AIRFLOW_USER = "orc_ai"  # simple-auth-manager user scripts/airflow-server creates
+AIRFLOW_TIMEOUT_S = 10.0  # per request (connect, read, write)
+AIRFLOW_MAX_RETRIES = 3  # retries of connection errors, timeouts and 5xx, with exponential backoff
+AIRFLOW_BACKOFF_S = 0.5  # first backoff; doubles per retry, capped at AIRFLOW_MAX_BACKOFF_S
+AIRFLOW_MAX_BACKOFF_S = 8.0
+AIRFLOW_PAGE_SIZE = 100  # records per list request
