@@ -1,4 +1,28 @@
-"""Everything that talks to Airflow (REST API v2 client, Airflow-side DAGs). Imports without Airflow installed.
+"""Everything that talks to Airflow: the REST API v2 client (and, later, Airflow-side DAGs).
 
-The client and DAGs arrive with the Airflow issue; this package exists so the layout is fixed from the start.
+Imports without Airflow installed (a test enforces it): it speaks HTTP with httpx.
 """
+
+from airflow_bridge.client import AirflowClient
+from airflow_bridge.errors import (
+    AirflowAuthError,
+    AirflowConflictError,
+    AirflowError,
+    AirflowNotFoundError,
+    AirflowPermissionError,
+    AirflowRequestError,
+    AirflowTimeoutError,
+    AirflowUnavailableError,
+)
+
+__all__ = [
+    "AirflowAuthError",
+    "AirflowClient",
+    "AirflowConflictError",
+    "AirflowError",
+    "AirflowNotFoundError",
+    "AirflowPermissionError",
+    "AirflowRequestError",
+    "AirflowTimeoutError",
+    "AirflowUnavailableError",
+]

@@ -66,3 +66,11 @@ INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox 
 # Policy decision point (OPA when ORC_AI_OPA_URL is set, else the same rules in process)
 OPA_DECISION_PATH = "orc_ai/authz/decision"  # the Rego package orc_ai.authz, rule decision
 OPA_TIMEOUT_S = 5.0  # per decision request; a slower answer is a PDP failure and the call is denied
+
+# Airflow REST API v2 (airflow_bridge)
+AIRFLOW_USER = "orc_ai"  # simple-auth-manager user scripts/airflow-server creates
+AIRFLOW_TIMEOUT_S = 10.0  # per request (connect, read, write)
+AIRFLOW_MAX_RETRIES = 3  # retries of connection errors, timeouts and 5xx, with exponential backoff
+AIRFLOW_BACKOFF_S = 0.5  # first backoff; doubles per retry, capped at AIRFLOW_MAX_BACKOFF_S
+AIRFLOW_MAX_BACKOFF_S = 8.0
+AIRFLOW_PAGE_SIZE = 100  # records per list request

@@ -11,6 +11,7 @@ from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
+from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
 from orc_ai.resources.embedder import EmbedderResource
 from orc_ai.resources.graph_store import GraphStoreResource
@@ -61,6 +62,12 @@ def build_resources() -> dict[str, object]:
             api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
         ),
         "policy": PolicyResource(opa_url=_env_or("ORC_AI_OPA_URL")),
+
+        "airflow": AirflowResource(
+            base_url=_env_or("ORC_AI_AIRFLOW_URL"),
+            username=os.environ.get("ORC_AI_AIRFLOW_USER", defaults.AIRFLOW_USER),
+            password=_env_or("ORC_AI_AIRFLOW_PASSWORD"),
+        ),
     }
 
 

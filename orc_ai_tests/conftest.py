@@ -1,4 +1,4 @@
-"""Shared fixtures: temporary ORC AI homes, hostile input folders and the real llama.cpp server."""
+"""Shared fixtures: temporary ORC AI homes, hostile input folders and the real servers (llama.cpp, Neo4j, Airflow)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from orc_ai_tests.airflow_server import AIRFLOW_BIN, AirflowServer
 from orc_ai_tests.llm_server import LLM_VENV_PYTHON, LlmServer
 from orc_ai_tests.neo4j_server import Neo4jServer
 from orc_ai_tests.opa_server import OPA_BIN, OpaServer
@@ -68,6 +69,25 @@ def opa_server(tmp_path_factory: pytest.TempPathFactory) -> OpaServer:
 
     require_opa()
     server = OpaServer(REGO_DIR, tmp_path_factory.mktemp("opa") / "server.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def airflow_server(tmp_path_factory: pytest.TempPathFactory) -> AirflowServer:
+    """One Airflow 3.3 for the test session (scripts/airflow-server) with the test DAGs of
+    orc_ai_tests/airflow_bridge/dags; a test may add DAG files to ``server.dags_dir``."""
+    if not AIRFLOW_BIN.exists():
+        require_or_skip("Airflow venv missing: run scripts/setup-airflow")
+    root = tmp_path_factory.mktemp("airflow")
+    dags = root / "dags"
+    test_dags = REPO / "orc_ai_tests" / "airflow_bridge" / "dags"
+    shutil.copytree(test_dags, dags, ignore=shutil.ignore_patterns("__pycache__"))
+    server = AirflowServer(root / "home", dags, root / "server.log")
     try:
         server.start()
     except RuntimeError as exc:

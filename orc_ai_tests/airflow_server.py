@@ -1,0 +1,85 @@
+"""A real Airflow 3.3 (scripts/airflow-server) as a process for the test session."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from orc_ai_tests.neo4j_server import free_port
+
+REPO = Path(__file__).resolve().parent.parent
+AIRFLOW_BIN = REPO / ".cache" / "venvs" / "airflow" / "bin" / "airflow"
+HEALTHY_PARTS = ("metadatabase", "scheduler", "dag_processor")
+
+
+class AirflowServer:
+    """api-server, scheduler and dag-processor on a free loopback port, with a fresh SQLite home and a
+    random password for the one admin user."""
+
+    def __init__(self, home: Path, dags_dir: Path, log_path: Path, username: str = "orc_ai"):
+        self.home, self.dags_dir, self.log_path = home, dags_dir, log_path
+        self.username = username
+        self.password = secrets.token_urlsafe(16)
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def jwt_secret(self) -> str:
+        """The secret the server signs tokens with (tests forge expired tokens with it)."""
+        return (self.home / "jwt_secret").read_text().strip()
+
+    def health(self) -> dict:
+        return httpx.get(f"{self.base_url}/api/v2/monitor/health", timeout=5).json()
+
+    def start(self, timeout: float = 300) -> None:
+        env = {
+            **os.environ,
+            "ORC_AI_AIRFLOW_USER": self.username,
+            "ORC_AI_AIRFLOW_PASSWORD": self.password,
+            "ORC_AI_AIRFLOW_DAGS": str(self.dags_dir),
+        }
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [str(REPO / "scripts/airflow-server"), str(self.port), str(self.home)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                health = self.health()
+                if all((health.get(part) or {}).get("status") == "healthy" for part in HEALTHY_PARTS):
+                    return
+            except (httpx.HTTPError, ValueError):
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"airflow did not start:\n{self.log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(1)
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group (every component and task process); SIGKILL after 10 s."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.proc:
+            try:  # a task process that outlived its parent
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
