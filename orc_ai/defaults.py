@@ -41,7 +41,6 @@ LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on 
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
 
 # agent (offline planner, runner)
-AGENT_NAME = "orc-ai-agent"  # the agent identity policies authorise
 AGENT_MAX_STEPS = 6  # tool calls per event at most
 AGENT_NOTIFY_CHANNEL = "#data-ops"
 AGENT_CONTEXT_K = 8  # context items retrieved per event

@@ -38,13 +38,14 @@ def authorise(pdp: PolicyDecisionPoint, request: PolicyInput) -> PolicyDecision:
 
 @dataclass
 class AgentRunner:
+    """Policies authorise the planner by name (``offline``, ``llm``): each planner is its own agent identity."""
+
     planner: Planner
     tools: ToolRegistry
     pdp: PolicyDecisionPoint
     tool_context: Any
     store: DecisionStore
     retrieve: Callable[[AgentEvent], RetrievalResult]
-    agent: str = defaults.AGENT_NAME
     max_steps: int = defaults.AGENT_MAX_STEPS
 
     def decide(self, event: AgentEvent) -> Decision:
@@ -110,7 +111,7 @@ class AgentRunner:
             return call
         subject = event.subject
         request = PolicyInput(
-            agent=self.agent, tool=spec.name, effect=spec.effect, arguments=arguments.model_dump(mode="json"),
+            agent=self.planner.name, tool=spec.name, effect=spec.effect, arguments=arguments.model_dump(mode="json"),
             subject=PolicySubject(dag_id=subject.dag_id, task_id=subject.task_id, asset_key=subject.asset_key,
                                   team=event.team),
             event_type=event.type, from_document_text=plan.from_document_text, approval=approval,

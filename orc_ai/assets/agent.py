@@ -44,7 +44,7 @@ def agent_decisions(
     frame = decisions_to_frame(decisions)
     store = resources.graph_store.get_store()
     written = store.upsert_decisions(frame)
-    pruned = store.prune_decisions(set(frame["decision_id"]))
+    pruned = store.prune({"decisions": set(frame["decision_id"])})["decisions"]
     return dg.Output(frame, metadata=decision_metadata(frame) | {"graph_links": str(written), "pruned": pruned})
 
 
