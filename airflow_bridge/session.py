@@ -108,10 +108,13 @@ class ApiSession:
         body = {"username": self.username, "password": self._password}
         response = self._send("POST", "/auth/token", json=body, headers={}, idempotent=True)
         if response.status_code in (400, 401, 403, 422):
+            # a validation error's detail echoes the request body, password included: keep only a plain message
+            detail = _detail(response)
+            detail = detail if isinstance(detail, str) else "request rejected"
             raise AirflowAuthError(
-                f"Airflow at {self.base_url} refused the login of user {self.username!r}: {_detail(response)}",
+                f"Airflow at {self.base_url} refused the login of user {self.username!r}: {detail}",
                 status_code=response.status_code,
-                detail=_detail(response),
+                detail=detail,
             )
         token = self._check("POST", "/auth/token", response).get("access_token")
         if not token:
@@ -187,7 +190,12 @@ class ApiSession:
     def _check(self, method: str, path: str, response: httpx.Response) -> Any:
         status = response.status_code
         if status < 300:
-            return response.json() if response.content else None
+            try:
+                return response.json() if response.content else None
+            except ValueError:
+                raise AirflowError(
+                    f"{method} {path}: HTTP {status} but not JSON: {response.text[:200]!r}", status_code=status
+                ) from None
         detail = _detail(response)
         message = f"{method} {path}: HTTP {status}: {detail}"
         error: type[AirflowError]

@@ -70,11 +70,11 @@ class AirflowServer:
             time.sleep(1)
 
     def stop(self) -> None:
-        """SIGTERM to the whole process group (every component and task process); SIGKILL after 10 s."""
+        """SIGTERM to the whole process group (every component and task process); SIGKILL after 5 s."""
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()

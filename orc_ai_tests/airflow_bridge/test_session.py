@@ -13,6 +13,7 @@ import pytest
 from airflow_bridge import (
     AirflowAuthError,
     AirflowClient,
+    AirflowError,
     AirflowNotFoundError,
     AirflowRequestError,
     AirflowUnavailableError,
@@ -105,6 +106,23 @@ def test_refused_login_names_the_user_never_the_password() -> None:
     with pytest.raises(AirflowAuthError) as exc:
         client.get_dag("d1")
     assert "orc_ai" in str(exc.value) and PASSWORD not in str(exc.value) and PASSWORD not in repr(client)
+
+
+def test_a_rejected_login_body_is_not_echoed() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:  # FastAPI's 422 repeats the input it refused
+        detail = [{"type": "extra_forbidden", "loc": ["body"], "input": json.loads(request.content)}]
+        return httpx.Response(422, json={"detail": detail})
+
+    client = AirflowClient("http://airflow.test", "orc_ai", PASSWORD, transport=httpx.MockTransport(handler))
+    with pytest.raises(AirflowAuthError) as exc:
+        client.get_dag("d1")
+    assert PASSWORD not in str(exc.value) and PASSWORD not in repr(exc.value.detail)
+
+
+def test_an_answer_that_is_not_json_is_an_airflow_error() -> None:
+    fake = FakeAirflow(lambda req, n: httpx.Response(200, text="<html>proxy login</html>"))
+    with pytest.raises(AirflowError, match="not JSON"):
+        client_for(fake).get_dag("d1")
 
 
 def test_trigger_retried_after_a_lost_answer_returns_the_first_run() -> None:
