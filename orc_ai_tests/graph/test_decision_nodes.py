@@ -204,3 +204,15 @@ def test_created_at_is_utc_text_whatever_the_input_zone(new_store) -> None:
     load_all(store, tables, decisions)
     node = next(n for n in store.dump().nodes if n.key.startswith("Decision:"))
     assert node.properties["created_at"] == "2026-12-01T09:30:00.000000Z"
+
+
+def test_the_graph_counts_gate_ignores_the_decisions_the_agent_wrote(tmp_path: Path) -> None:
+    """The blocking neo4j_graph_counts_match compares the store with the knowledge-graph tables only."""
+    from orc_ai_tests.graph.test_counts_check import _check
+
+    tables = base_tables()
+    store = EmbeddedGraphStore(tmp_path)
+    load(store, tables, communities=False)
+    store.upsert_decisions(decisions_of(tables))
+    result = _check(tmp_path, tables)
+    assert result.passed, result.metadata["differ"].value
