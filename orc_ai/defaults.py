@@ -39,3 +39,26 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# Agent LLM (the LLM planner; orc_ai/agent/llm_planner.py)
+AGENT_LLM_PROMPT_VERSION = "planner_v1"  # orc_ai/agent/prompts/<version>.txt; version and file hash key the cache
+AGENT_LLM_MAX_RETRIES = 2  # re-asks after an invalid decision (the error is fed back), then the fallback planner
+AGENT_LLM_TOKEN_BUDGET: int | None = None  # prompt + completion tokens one run's planner may spend; None: no limit
+AGENT_LLM_MAX_TOKENS = 400  # completion tokens of one decision; a longer answer is cut off and rejected
+AGENT_LLM_TEMPERATURE = 0.0
+AGENT_LLM_COST_PER_1K_PROMPT_TOKENS = 0.0  # USD, for the cost estimate in LLMUsage (0 for a local server)
+AGENT_LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0
+# from_document_text (orc_ai/agent/provenance.py): notify/act tools an event type itself calls for ...
+AGENT_EVENT_IMPLIED_TOOLS: dict[str, tuple[str, ...]] = {
+    "question": (),
+    "data_quality": ("notify", "create_ticket"),
+    "airflow_task_failure": ("clear_task", "notify", "create_ticket"),
+    "forecast_risk": ("notify", "create_ticket"),
+}
+# ... and the words by which a question asks for a tool (default: the first word of the tool's name)
+AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
+    "clear_task": ("clear", "retry", "rerun", "re-run"),
+    "trigger_dag_run": ("trigger", "start"),
+    "notify": ("notify", "tell", "alert", "message", "slack"),
+    "create_ticket": ("ticket", "issue"),
+}
