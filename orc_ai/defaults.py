@@ -46,6 +46,8 @@ AGENT_LLM_MAX_RETRIES = 2  # re-asks after an invalid decision (the error is fed
 AGENT_LLM_TOKEN_BUDGET: int | None = None  # prompt + completion tokens one run's planner may spend; None: no limit
 AGENT_LLM_MAX_TOKENS = 400  # completion tokens of one decision; a longer answer is cut off and rejected
 AGENT_LLM_TEMPERATURE = 0.0
+AGENT_LLM_MAX_DECISION_CHARS = 200  # schema limits on the decision's texts (a grammar then stops rambling)
+AGENT_LLM_MAX_RATIONALE_CHARS = 500
 AGENT_LLM_COST_PER_1K_PROMPT_TOKENS = 0.0  # USD, for the cost estimate in LLMUsage (0 for a local server)
 AGENT_LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0
 # from_document_text (orc_ai/agent/provenance.py): notify/act tools an event type itself calls for ...

@@ -55,9 +55,7 @@ def parse_decision(content: str) -> LLMDecision:
         raise DecisionRejected("malformed_json", problems) from None
 
 
-def validate_decision(
-    content: str, event: AgentEvent, tools: ToolRegistry, context_chunk_ids: list[str]
-) -> PlanStep:
+def validate_decision(content: str, event: AgentEvent, tools: ToolRegistry, context_chunk_ids: list[str]) -> PlanStep:
     """A ``PlanStep`` from the model's answer, or ``DecisionRejected`` naming every problem found.
 
     Checks, in this order (the first failing one names the outcome): JSON shape, confidence in [0, 1], the tool

@@ -70,6 +70,8 @@ class LLMPlanner:
         response_format: Literal["json_object", "json_schema"] = "json_object",
         max_tokens: int = defaults.AGENT_LLM_MAX_TOKENS,
         temperature: float = defaults.AGENT_LLM_TEMPERATURE,
+        max_decision_chars: int = defaults.AGENT_LLM_MAX_DECISION_CHARS,
+        max_rationale_chars: int = defaults.AGENT_LLM_MAX_RATIONALE_CHARS,
     ):
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -85,11 +87,16 @@ class LLMPlanner:
         self.response_format = response_format
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.text_limits = (max_decision_chars, max_rationale_chars)
         settings = stable_hash(
-            self.prompt.content_hash, response_format, str(max_tokens), str(temperature), str(max_retries), length=12
+            self.prompt.content_hash,
+            response_format,
+            json.dumps([max_tokens, temperature, max_retries, *self.text_limits]),
+            length=12,
         )
         self.version = f"{self.prompt.version}:{settings}:{model}"
         self.tokens_spent = 0  # over the planner's life (one run): what the budget is checked against
+        self.last_answers: list[str] = []  # the model's raw answers in the last ``next_step`` (for logs, tests)
         self._usage = LLMUsage()
 
     def usage(self) -> LLMUsage:
@@ -108,7 +115,8 @@ class LLMPlanner:
             step=str(state.step + 1),
             max_steps=str(state.max_steps),
         )
-        schema = decision_schema(tools.names, chunk_ids)
+        schema = decision_schema(tools.names, chunk_ids, *self.text_limits)
+        self.last_answers = []
         for attempt in range(self.max_retries + 1):
             try:
                 answer = self._ask(messages, schema)
@@ -117,6 +125,7 @@ class LLMPlanner:
                 return self._fall_back("request_failed", state, tools)
             if answer is None:
                 return self._fall_back("budget_exhausted", state, tools)
+            self.last_answers.append(answer.content)
             try:
                 step = validate_decision(answer.content, state.event, tools, chunk_ids)
             except DecisionRejected as exc:

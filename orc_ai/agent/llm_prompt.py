@@ -11,6 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from orc_ai import defaults
 from orc_ai.agent.models import ToolCall
 from orc_ai.errors import ConfigError
 from orc_ai.events.models import AgentEvent
@@ -82,19 +83,29 @@ def render_history(history: list[ToolCall]) -> str:
     return "\n".join(lines)
 
 
-def decision_schema(tool_names: list[str], chunk_ids: list[str]) -> dict[str, Any]:
-    """The decision object; tool names and chunk ids are enums, so a grammar-constrained server cannot leave
-    them (the validator still checks, for endpoints that ignore the schema)."""
-    citations: dict[str, Any] = {"type": "array", "items": {"type": "string", "enum": chunk_ids}}
+def decision_schema(
+    tool_names: list[str],
+    chunk_ids: list[str],
+    max_decision_chars: int = defaults.AGENT_LLM_MAX_DECISION_CHARS,
+    max_rationale_chars: int = defaults.AGENT_LLM_MAX_RATIONALE_CHARS,
+) -> dict[str, Any]:
+    """The decision object; tool names and chunk ids are enums and the texts have a length limit, so a
+    grammar-constrained server can neither leave them nor ramble (the validator still checks names and ids, for
+    endpoints that ignore the schema)."""
+    citations: dict[str, Any] = {
+        "type": "array",
+        "items": {"type": "string", "enum": chunk_ids},
+        "maxItems": len(chunk_ids),
+    }
     if not chunk_ids:
         citations = {"type": "array", "maxItems": 0}
     return {
         "type": "object",
         "properties": {
-            "decision": {"type": "string"},
+            "decision": {"type": "string", "maxLength": max_decision_chars},
             "tool": {"enum": [*tool_names, None]},
             "arguments": {"type": "object"},
-            "rationale": {"type": "string"},
+            "rationale": {"type": "string", "maxLength": max_rationale_chars},
             "cited_chunk_ids": citations,
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         },

@@ -34,17 +34,17 @@ class NotifyArgs(BaseModel):
     message: str
 
 
-def _never_run(args: BaseModel, ctx: Any) -> dict[str, Any]:
+def never_run(args: BaseModel, ctx: Any) -> dict[str, Any]:
     raise AssertionError("a planner must never run a tool")
 
 
 def registry() -> ToolRegistry:
     return ToolRegistry(
         [
-            ToolSpec("search_graph", "Search the knowledge graph for chunks.", SearchArgs, "read", _never_run),
-            ToolSpec("pause_dag", "Pause an Airflow DAG.", DagArgs, "act", _never_run),
-            ToolSpec("clear_task", "Clear (retry) an Airflow task.", TaskArgs, "act", _never_run),
-            ToolSpec("notify", "Post a Slack message.", NotifyArgs, "notify", _never_run),
+            ToolSpec("search_graph", "Search the knowledge graph for chunks.", SearchArgs, "read", never_run),
+            ToolSpec("pause_dag", "Pause an Airflow DAG.", DagArgs, "act", never_run),
+            ToolSpec("clear_task", "Clear (retry) an Airflow task.", TaskArgs, "act", never_run),
+            ToolSpec("notify", "Post a Slack message.", NotifyArgs, "notify", never_run),
         ]
     )
 

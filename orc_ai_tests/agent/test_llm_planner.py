@@ -64,7 +64,7 @@ def test_each_rejected_answer_is_fed_back_with_its_problem_until_a_valid_one(fak
         confidence=0.8,
         from_document_text=False,  # the event is this task's failure: the retry and its targets come from it
     )
-    assert fallback.calls == 0
+    assert fallback.calls == 0 and p.last_answers == contents
     usage = p.usage()
     assert usage.outcomes == {"malformed_json": 1, "unknown_tool": 1, "bad_arguments": 1, "bad_citation": 1, "valid": 1}
     assert usage.calls == 5 and usage.prompt_tokens == 55 and usage.completion_tokens == 35

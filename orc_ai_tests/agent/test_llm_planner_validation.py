@@ -89,7 +89,10 @@ def test_without_context_any_citation_is_bad() -> None:
 
 
 def test_schema_enumerates_tools_and_chunks_and_allows_no_citation_without_context() -> None:
-    schema = decision_schema(["a", "b"], ["c1"])
+    schema = decision_schema(["a", "b"], ["c1"], max_decision_chars=40, max_rationale_chars=60)
+    assert schema["properties"]["decision"]["maxLength"] == 40
+    assert schema["properties"]["rationale"]["maxLength"] == 60
+    assert schema["properties"]["cited_chunk_ids"]["maxItems"] == 1
     assert schema["properties"]["tool"] == {"enum": ["a", "b", None]}
     assert schema["properties"]["cited_chunk_ids"]["items"]["enum"] == ["c1"]
     assert decision_schema(["a"], [])["properties"]["cited_chunk_ids"] == {"type": "array", "maxItems": 0}
