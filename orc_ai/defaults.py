@@ -48,6 +48,7 @@ AGENT_LLM_MAX_TOKENS = 400  # completion tokens of one decision; a longer answer
 AGENT_LLM_TEMPERATURE = 0.0
 AGENT_LLM_MAX_DECISION_CHARS = 200  # schema limits on the decision's texts (a grammar then stops rambling)
 AGENT_LLM_MAX_RATIONALE_CHARS = 500
+AGENT_LLM_MAX_ARGUMENT_CHARS = 200  # schema limit on each top-level string argument of a tool
 AGENT_LLM_COST_PER_1K_PROMPT_TOKENS = 0.0  # USD, for the cost estimate in LLMUsage (0 for a local server)
 AGENT_LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0
 # from_document_text (orc_ai/agent/provenance.py): notify/act tools an event type itself calls for ...

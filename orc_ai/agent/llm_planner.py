@@ -18,6 +18,7 @@ import openai
 from orc_ai import defaults
 from orc_ai.agent.llm_decision import DecisionRejected, validate_decision
 from orc_ai.agent.llm_prompt import (
+    arguments_schema,
     decision_schema,
     load_planner_prompt,
     render_context,
@@ -72,6 +73,7 @@ class LLMPlanner:
         temperature: float = defaults.AGENT_LLM_TEMPERATURE,
         max_decision_chars: int = defaults.AGENT_LLM_MAX_DECISION_CHARS,
         max_rationale_chars: int = defaults.AGENT_LLM_MAX_RATIONALE_CHARS,
+        max_argument_chars: int = defaults.AGENT_LLM_MAX_ARGUMENT_CHARS,
     ):
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -88,10 +90,11 @@ class LLMPlanner:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.text_limits = (max_decision_chars, max_rationale_chars)
+        self.max_argument_chars = max_argument_chars
         settings = stable_hash(
             self.prompt.content_hash,
             response_format,
-            json.dumps([max_tokens, temperature, max_retries, *self.text_limits]),
+            json.dumps([max_tokens, temperature, max_retries, *self.text_limits, max_argument_chars]),
             length=12,
         )
         self.version = f"{self.prompt.version}:{settings}:{model}"
@@ -115,7 +118,9 @@ class LLMPlanner:
             step=str(state.step + 1),
             max_steps=str(state.max_steps),
         )
-        schema = decision_schema(tools.names, chunk_ids, *self.text_limits)
+        schema = decision_schema(
+            tools.names, chunk_ids, *self.text_limits, arguments=arguments_schema(tools, self.max_argument_chars)
+        )
         self.last_answers = []
         for attempt in range(self.max_retries + 1):
             try:

@@ -83,15 +83,30 @@ def render_history(history: list[ToolCall]) -> str:
     return "\n".join(lines)
 
 
+def arguments_schema(tools: ToolRegistry, max_chars: int = defaults.AGENT_LLM_MAX_ARGUMENT_CHARS) -> dict[str, Any]:
+    """Any one tool's argument object (closed, with its top-level strings length-limited) or ``{}`` for done."""
+    options: list[dict[str, Any]] = []
+    for spec in (tools.get(name) for name in tools.names):
+        schema = spec.json_schema()
+        props = {
+            key: ({"maxLength": max_chars} | prop if prop.get("type") == "string" else prop)
+            for key, prop in schema.get("properties", {}).items()
+        }
+        options.append(schema | {"properties": props, "additionalProperties": False})
+    return {"anyOf": [*options, {"type": "object", "properties": {}, "additionalProperties": False}]}
+
+
 def decision_schema(
     tool_names: list[str],
     chunk_ids: list[str],
     max_decision_chars: int = defaults.AGENT_LLM_MAX_DECISION_CHARS,
     max_rationale_chars: int = defaults.AGENT_LLM_MAX_RATIONALE_CHARS,
+    arguments: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The decision object; tool names and chunk ids are enums and the texts have a length limit, so a
-    grammar-constrained server can neither leave them nor ramble (the validator still checks names and ids, for
-    endpoints that ignore the schema)."""
+    """The decision object; tool names and chunk ids are enums, ``arguments`` (from ``arguments_schema``) one of
+    the tools' argument objects, and the texts have a length limit, so a grammar-constrained server can neither
+    leave them nor ramble. The schema cannot tie the arguments to the chosen tool: the validator checks that, and
+    everything else again, for endpoints that ignore the schema."""
     citations: dict[str, Any] = {
         "type": "array",
         "items": {"type": "string", "enum": chunk_ids},
@@ -104,7 +119,7 @@ def decision_schema(
         "properties": {
             "decision": {"type": "string", "maxLength": max_decision_chars},
             "tool": {"enum": [*tool_names, None]},
-            "arguments": {"type": "object"},
+            "arguments": arguments or {"type": "object"},
             "rationale": {"type": "string", "maxLength": max_rationale_chars},
             "cited_chunk_ids": citations,
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},

@@ -7,7 +7,14 @@ import json
 import pytest
 
 from orc_ai.agent.llm_decision import DecisionRejected, validate_decision
-from orc_ai.agent.llm_prompt import decision_schema, load_planner_prompt, render_context, render_event, render_history
+from orc_ai.agent.llm_prompt import (
+    arguments_schema,
+    decision_schema,
+    load_planner_prompt,
+    render_context,
+    render_event,
+    render_history,
+)
 from orc_ai.agent.models import ToolCall
 from orc_ai.errors import ConfigError
 from orc_ai.policy.models import PolicyDecision
@@ -96,6 +103,17 @@ def test_schema_enumerates_tools_and_chunks_and_allows_no_citation_without_conte
     assert schema["properties"]["tool"] == {"enum": ["a", "b", None]}
     assert schema["properties"]["cited_chunk_ids"]["items"]["enum"] == ["c1"]
     assert decision_schema(["a"], [])["properties"]["cited_chunk_ids"] == {"type": "array", "maxItems": 0}
+
+
+def test_arguments_schema_offers_each_tool_s_closed_argument_object_or_none() -> None:
+    options = arguments_schema(registry(), max_chars=30)["anyOf"]
+    assert len(options) == len(registry().names) + 1
+    clear = options[0]  # tools in name order: clear_task first
+    assert clear["required"] == ["dag_id", "task_id"] and clear["additionalProperties"] is False
+    assert clear["properties"]["dag_id"]["maxLength"] == 30
+    assert options[-1] == {"type": "object", "properties": {}, "additionalProperties": False}
+    search = options[3]["properties"]["query"]
+    assert search["minLength"] == 1 and search["maxLength"] == 30  # the model's own limits are kept
 
 
 def test_context_is_numbered_delimited_data_with_chunk_ids_and_doc_names() -> None:
