@@ -5,12 +5,13 @@ call is accounted for by the event only when BOTH
 - intent: the event type implies the tool (``defaults.AGENT_EVENT_IMPLIED_TOOLS``, e.g. ``clear_task`` for an
   Airflow task failure), or the event is a question whose text names the tool's action (a word from
   ``defaults.AGENT_TOOL_ACTION_WORDS``, else the first word of the tool's name: "pause" for ``pause_dag``); and
-- target: every identifier-like argument value (a string without whitespace, also inside lists and objects)
-  appears as a whole token in the event's trusted text: its subject fields, team, tenant and a question's text.
+- target: every identifier-like argument value (a string without whitespace, or any string under a field named
+  like an id: ``*id``, ``*_key``, ``channel``; also inside lists and objects) appears as a whole token in the
+  event's trusted text: its subject fields, team, tenant and a question's text.
 Otherwise the call is marked: a planner reads nothing but the event, retrieved chunks and earlier tool results,
 so what the event does not account for came from documents (or was made up while reading them). An event's other
 payload fields (error messages, logs) count as document text: machine-written, they may carry injected orders.
-Free text (values with whitespace, e.g. a message body) names no target and is not checked.
+Free text (values with whitespace in other fields, e.g. a message body) names no target and is not checked.
 """
 
 from __future__ import annotations
@@ -35,17 +36,22 @@ def trusted_event_text(event: AgentEvent) -> str:
     return "\n".join(parts)
 
 
-def identifier_values(arguments: Any) -> Iterator[str]:
-    """String values without whitespace, at any depth (keys are field names, not values)."""
+def _names_target(field: str) -> bool:
+    field = field.casefold()
+    return field.endswith(("id", "_key")) or field == "channel"
+
+
+def identifier_values(arguments: Any, field: str = "") -> Iterator[str]:
+    """Strings without whitespace, and every string under an id-like field, at any depth (keys are not values)."""
     if isinstance(arguments, str):
-        if arguments and not any(ch.isspace() for ch in arguments):
+        if arguments and (_names_target(field) or not any(ch.isspace() for ch in arguments)):
             yield arguments
     elif isinstance(arguments, Mapping):
-        for value in arguments.values():
-            yield from identifier_values(value)
+        for key, value in arguments.items():
+            yield from identifier_values(value, str(key))
     elif isinstance(arguments, Sequence):
         for value in arguments:
-            yield from identifier_values(value)
+            yield from identifier_values(value, field)
 
 
 def _has_token(text: str, token: str) -> bool:

@@ -62,6 +62,7 @@ PLEASE_PAUSE = question("Please pause orders_daily_etl until the vendor fixes th
         (PLEASE_PAUSE, "pause_dag", {"dag_id": "ORDERS_DAILY_ETL"}, False),
         (PLEASE_PAUSE, "pause_dag", {"dag_id": "billing_export"}, True),  # asked to pause another DAG
         (PLEASE_PAUSE, "pause_dag", {"dag_id": "orders_daily"}, True),  # a prefix is not the named DAG
+        (PLEASE_PAUSE, "pause_dag", {"dag_id": "orders_daily_etl billing_export"}, True),  # an id field is a target
         # a failure implies retrying that very task, not another one
         (task_failure(), "clear_task", {"dag_id": "orders_daily_etl", "task_id": "load_to_snowflake"}, False),
         (task_failure(), "clear_task", {"dag_id": "orders_daily_etl", "task_id": "drop_tables"}, True),
