@@ -13,6 +13,7 @@ from openai import OpenAI
 from orc_ai.agent.llm_planner import LLMPlanner
 from orc_ai.agent.models import PlanStep
 from orc_ai.cache import ContentCache
+from orc_ai.errors import ConfigError
 from orc_ai_tests.agent.planner_cases import DoneFallback, registry, state
 from orc_ai_tests.fake_openai import FakeOpenAI, Step
 
@@ -122,6 +123,14 @@ def test_a_failed_request_is_counted_and_the_fallback_answers(fake: FakeOpenAI) 
     assert p.next_step(state(), registry()).decision == "fallback: nothing to do"
     assert len(fake.requests) == 1  # a transport failure is not re-asked: the client already retried
     assert p.usage().outcomes == {"request_failed": 1, "fallback": 1}
+
+
+def test_a_refusing_endpoint_is_a_config_error_not_a_fallback(fake: FakeOpenAI) -> None:
+    fake.default = Step(status=401)
+    fallback = DoneFallback()
+    with pytest.raises(ConfigError, match="refused the request \\(401\\)"):
+        planner(fake, fallback=fallback).next_step(state(), registry())
+    assert fallback.calls == 0  # every further request would be refused too: the run must say so
 
 
 def test_a_second_identical_step_is_answered_from_the_cache_without_a_request(fake: FakeOpenAI, tmp_path: Path) -> None:
