@@ -73,3 +73,29 @@ AIRFLOW_MAX_RETRIES = 3  # retries of connection errors, timeouts and 5xx, with 
 AIRFLOW_BACKOFF_S = 0.5  # first backoff; doubles per retry, capped at AIRFLOW_MAX_BACKOFF_S
 AIRFLOW_MAX_BACKOFF_S = 8.0
 AIRFLOW_PAGE_SIZE = 100  # records per list request
+
+# Agent LLM (the LLM planner; orc_ai/agent/llm_planner.py)
+AGENT_LLM_PROMPT_VERSION = "planner_v1"  # orc_ai/agent/prompts/<version>.txt; version and file hash key the cache
+AGENT_LLM_MAX_RETRIES = 2  # re-asks after an invalid decision (the error is fed back), then the fallback planner
+AGENT_LLM_TOKEN_BUDGET: int | None = None  # prompt + completion tokens one run's planner may spend; None: no limit
+AGENT_LLM_MAX_TOKENS = 400  # completion tokens of one decision; a longer answer is cut off and rejected
+AGENT_LLM_TEMPERATURE = 0.0
+AGENT_LLM_MAX_DECISION_CHARS = 200  # schema limits on the decision's texts (a grammar then stops rambling)
+AGENT_LLM_MAX_RATIONALE_CHARS = 500
+AGENT_LLM_MAX_ARGUMENT_CHARS = 200  # schema limit on each top-level string argument of a tool
+AGENT_LLM_COST_PER_1K_PROMPT_TOKENS = 0.0  # USD, for the cost estimate in LLMUsage (0 for a local server)
+AGENT_LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0
+# from_document_text (orc_ai/agent/provenance.py): notify/act tools an event type itself calls for ...
+AGENT_EVENT_IMPLIED_TOOLS: dict[str, tuple[str, ...]] = {
+    "question": (),
+    "data_quality": ("notify", "create_ticket"),
+    "airflow_task_failure": ("clear_task", "notify", "create_ticket"),
+    "forecast_risk": ("notify", "create_ticket"),
+}
+# ... and the words by which a question asks for a tool (default: the first word of the tool's name)
+AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
+    "clear_task": ("clear", "retry", "rerun", "re-run"),
+    "trigger_dag_run": ("trigger", "start"),
+    "notify": ("notify", "tell", "alert", "message", "slack"),
+    "create_ticket": ("ticket", "issue"),
+}
