@@ -88,8 +88,11 @@ def arguments_schema(tools: ToolRegistry, max_chars: int = defaults.AGENT_LLM_MA
     options: list[dict[str, Any]] = []
     for spec in (tools.get(name) for name in tools.names):
         schema = spec.json_schema()
+        # a tool's own limit may be far longer (a ticket body): llama.cpp refuses a grammar that repeats a rule
+        # more than ~2,000 times, so every string is held to max_chars here and the tool model checks the rest
         props = {
-            key: ({"maxLength": max_chars} | prop if prop.get("type") == "string" else prop)
+            key: (prop | {"maxLength": min(prop.get("maxLength", max_chars), max_chars)}
+                  if prop.get("type") == "string" else prop)
             for key, prop in schema.get("properties", {}).items()
         }
         options.append(schema | {"properties": props, "additionalProperties": False})

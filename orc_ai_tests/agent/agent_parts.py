@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from airflow_bridge import AirflowClient
 from orc_ai.agent.offline_planner import OfflinePlanner
+from orc_ai.agent.planning import Planner
 from orc_ai.agent.runner import AgentRunner
 from orc_ai.agent.store import DecisionStore
 from orc_ai.events.models import AgentEvent
@@ -82,7 +83,7 @@ def policy_data(tmp: Path, **dags: dict) -> Path:
 
 def runner(
     home: Path, context: RetrievalResult, endpoint: Endpoint | str | None = None, policy: Path = DATA_PATH,
-    airflow_url: str | None = None, password: str = "x",
+    airflow_url: str | None = None, password: str = "x", planner: Planner | None = None, max_steps: int = 6,
 ) -> AgentRunner:
     """The offline planner's runner; Slack and (unless ``airflow_url``) Airflow at ``endpoint`` when given."""
     url = endpoint.url if isinstance(endpoint, Endpoint) else endpoint
@@ -97,5 +98,6 @@ def runner(
     def retrieve(event: AgentEvent) -> RetrievalResult:
         return context
 
-    return AgentRunner(planner=OfflinePlanner(), tools=default_registry(), pdp=InProcessEvaluator(policy),
-                       tool_context=tools, store=DecisionStore(home / "agent.sqlite"), retrieve=retrieve)
+    return AgentRunner(planner=planner or OfflinePlanner(), tools=default_registry(),
+                       pdp=InProcessEvaluator(policy), tool_context=tools, store=DecisionStore(home / "agent.sqlite"),
+                       retrieve=retrieve, max_steps=max_steps)
