@@ -5,7 +5,8 @@ import os
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import chunks, communities, documents, embeddings, entities, events, graph
+from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph
+from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
@@ -71,9 +72,11 @@ def build_resources() -> dict[str, object]:
     }
 
 
-all_assets = dg.load_assets_from_modules([documents, chunks, entities, embeddings, graph, communities, events])
+all_assets = dg.load_assets_from_modules(
+    [documents, chunks, entities, embeddings, graph, communities, events, agent]
+)
 all_checks = dg.load_asset_checks_from_modules(
-    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks]
+    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 
