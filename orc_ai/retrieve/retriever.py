@@ -50,6 +50,8 @@ class Retriever:
         unknown = set(config.components) - set(COMPONENTS)
         if unknown or not config.components:
             raise ConfigError(f"retrieval components must be a non-empty subset of {COMPONENTS}: {config.components}")
+        if not any(config.weights.get(c, 1.0) > 0 for c in config.components):
+            raise ConfigError(f"no retrieval component of {config.components} has a positive fusion weight")
         self.store, self.embedder, self.config = store, embedder, config
         docs = {d: (name, title) for d, name, title in tables.raw_docs.select("doc_id", "name", "title").iter_rows()}
         chunks = tables.chunks.filter(pl.col("doc_id").is_in(list(docs))).sort("chunk_id")
