@@ -1,87 +1,104 @@
-"""Retrieval recall@k of the chain's chunk vectors on the multi-hop QA dev sets in ../shared/data/qa.
+"""Retrieval recall@k and latency of the retriever's components on the multi-hop QA dev sets in ../shared/data/qa.
 
-The corpus goes through the project's own ingest (JSON records), chunking, embedding text and embedded graph
-store vector search; a question's hits are chunks, mapped back to passages (first k distinct passages).
-Recall@k = mean share of a question's gold passages in its top k.
+The corpus goes through the project's own chain with the default build (benchmarks/qa_corpus.py: ingest, chunking,
+offline NLP extraction and resolution, packaged MiniLM embeddings, embedded graph store, communities), cached
+under .cache/retrieval_qa so re-runs are fast. A question's hits are chunks, mapped back to passages (first k
+distinct passages). Recall@k = mean share of a question's gold passages in its top k. Each ablation is reported on
+all questions and on each half (defaults were chosen on MuSiQue's first half only).
 
-Usage: .venv/bin/python benchmarks/retrieval_qa.py [--k 2 5 10]
+Usage: .venv/bin/python benchmarks/retrieval_qa.py [--k 2 5 10] [--out benchmarks/results_retrieval_qa.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
-import polars as pl
+import numpy as np
+from qa_corpus import QA, build_corpus  # benchmarks/ is on sys.path when run as a script
 
-from orc_ai.cache import ContentCache
-from orc_ai.embed.cached import embed_with_cache
 from orc_ai.embed.embedders import SentenceTransformerEmbedder
-from orc_ai.embed.texts import chunk_embedding_text
-from orc_ai.graph.embedded import EmbeddedGraphStore
-from orc_ai.ingest.documents import ingest_folder
-from orc_ai.text.chunking import chunk_documents, load_tokenizer
+from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
+from orc_ai.retrieve.retriever import Retriever
 
-QA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "qa"
+EQUAL = {"weights": {"dense": 1.0, "bm25": 1.0, "ppr": 1.0}}
+ABLATIONS: dict[str, dict] = {
+    "dense": {"components": ("dense",), **EQUAL},
+    "bm25": {"components": ("bm25",), **EQUAL},
+    "dense+bm25 (RRF)": {"components": ("dense", "bm25"), **EQUAL},
+    "dense+bm25+ppr (RRF)": {"components": ("dense", "bm25", "ppr"), **EQUAL},
+    "full, no title links": {"ppr_title_seed": 0.0},
+    "full, + entity vector links": {"link_vector_entities": 5},
+    "full, passage seeds 1.0": {"ppr_passage_seed": 1.0},
+    "full (default)": {},
+}
 
 
 def passage_index(name: str) -> int:
     return int(name.rsplit("#", 1)[1])
 
 
-def evaluate(dataset: str, ks: list[int], work: Path, embedder: SentenceTransformerEmbedder) -> dict:
-    docs_dir = work / dataset / "docs"
-    docs_dir.mkdir(parents=True)
-    shutil.copy(QA / f"{dataset}_dev_corpus.json", docs_dir / "corpus.json")
-    ingest = ingest_folder(docs_dir)
-    docs = ingest.documents_frame()
-    with ContentCache(work / "cache" / "chunks.sqlite") as cache:
-        chunks, _ = chunk_documents(docs, load_tokenizer(), cache)
-    titles = dict(docs.select("doc_id", "title").iter_rows())
-    texts = [chunk_embedding_text(titles[d], t) for d, t in chunks.select("doc_id", "text").iter_rows()]
-    with ContentCache(work / "cache" / "embeddings.sqlite") as cache:
-        vectors = embed_with_cache(embedder, texts, cache).vectors
-    store = EmbeddedGraphStore(work / dataset / "graph")
-    store.ensure_schema()
-    store.upsert_chunks(chunks.with_columns(pl.Series("vector", vectors, dtype=pl.Array(pl.Float32, vectors.shape[1]))))
-
-    passages_of_doc = {
-        row["doc_id"]: [passage_index(n) for n in [row["name"], *row["duplicate_names"]]]
-        for row in docs.iter_rows(named=True)
-    }
-    doc_of_chunk = dict(chunks.select("chunk_id", "doc_id").iter_rows())
-    questions = [json.loads(line) for line in (QA / f"{dataset}_dev_questions.jsonl").read_text().splitlines()]
-    question_vectors = embedder.embed([q["question"] for q in questions])
-    recall = {k: 0.0 for k in ks}
-    for question, vector in zip(questions, question_vectors, strict=True):
+def evaluate(retriever: Retriever, questions: list[dict], passages_of_doc: dict, ks: list[int]) -> dict:
+    """R@k on all questions and on each half, and retrieve() latency percentiles."""
+    per_question: list[dict[int, float]] = []
+    latency = []
+    steps: dict[str, list[float]] = {}
+    for question in questions:
+        result = retriever.retrieve(question["question"], k=max(ks) * 4)
+        latency.append(result.timings_ms["total"])
+        for step, ms in result.timings_ms.items():
+            steps.setdefault(step, []).append(ms)
         ranked: list[int] = []
-        for hit in store.vector_search("chunk", vector, k=max(ks) * 4):
-            for passage in passages_of_doc[doc_of_chunk[hit.id]]:
+        for item in result.items:
+            for passage in passages_of_doc[item.doc_id]:
                 if passage not in ranked:
                     ranked.append(passage)
         gold = set(question["gold_corpus_idx"])
-        for k in ks:
-            recall[k] += len(gold & set(ranked[:k])) / len(gold)
-    return {f"R@{k}": round(v / len(questions), 3) for k, v in recall.items()} | {
-        "questions": len(questions),
-        "passages": len(passages_of_doc),
-        "chunks": chunks.height,
+        per_question.append({k: len(gold & set(ranked[:k])) / len(gold) for k in ks})
+    half = len(questions) // 2
+
+    def recall(rows: list[dict[int, float]]) -> dict[str, float]:
+        return {f"R@{k}": round(float(np.mean([r[k] for r in rows])), 3) for k in ks}
+
+    return {
+        **recall(per_question),
+        "first_half": recall(per_question[:half]),
+        "second_half": recall(per_question[half:]),
+        "latency_ms_p50": round(float(np.percentile(latency, 50)), 1),
+        "latency_ms_p95": round(float(np.percentile(latency, 95)), 1),
+        "step_ms_p50": {step: round(float(np.percentile(ms, 50)), 1) for step, ms in steps.items()},
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--k", type=int, nargs="+", default=[2, 5, 10])
+    parser.add_argument("--datasets", nargs="+", default=["musique", "hotpotqa"])
+    parser.add_argument("--ablations", nargs="+", default=list(ABLATIONS))
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     if not QA.exists():
         raise SystemExit(f"{QA} not found: the benchmark needs ../shared/data/qa")
     embedder = SentenceTransformerEmbedder()
-    with tempfile.TemporaryDirectory() as tmp:
-        for dataset in ("musique", "hotpotqa"):
-            print(dataset, json.dumps(evaluate(dataset, args.k, Path(tmp), embedder)))
+    results: dict[str, dict] = {}
+    for dataset in args.datasets:
+        corpus = build_corpus(dataset, embedder)
+        docs = corpus.tables["raw_docs"]
+        passages_of_doc = {
+            row["doc_id"]: [passage_index(n) for n in [row["name"], *row["duplicate_names"]]]
+            for row in docs.iter_rows(named=True)
+        }
+        questions = [json.loads(line) for line in (QA / f"{dataset}_dev_questions.jsonl").read_text().splitlines()]
+        tables = RetrievalTables(**corpus.tables)
+        results[dataset] = {"corpus": {k: v.height for k, v in corpus.tables.items()}}
+        for name in args.ablations:
+            retriever = Retriever.build(corpus.store, embedder, tables, RetrievalConfig(**ABLATIONS[name]))
+            retriever.retrieve("warm-up query")
+            results[dataset][name] = evaluate(retriever, questions, passages_of_doc, args.k)
+            print(dataset, name, json.dumps(results[dataset][name]), flush=True)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,175 @@
+"""The retriever: dense, BM25 and entity-seeded Personalized PageRank rankings of chunks, fused by weighted
+reciprocal rank, cut to a token budget, with community summaries for global questions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from orc_ai.embed.embedders import Embedder
+from orc_ai.embed.texts import chunk_embedding_text
+from orc_ai.errors import ConfigError
+from orc_ai.graph.store import GraphStore
+from orc_ai.retrieve.communities import CommunityIndex
+from orc_ai.retrieve.config import COMPONENTS, RetrievalConfig, RetrievalTables
+from orc_ai.retrieve.fusion import reciprocal_rank_fusion
+from orc_ai.retrieve.lexical import Bm25Index
+from orc_ai.retrieve.linking import EntityLink, NameLinker
+from orc_ai.retrieve.models import ContextItem, RetrievalResult
+from orc_ai.retrieve.ppr import PprGraph
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    doc_id: str
+    doc_name: str
+    text: str
+    tokens: int
+
+
+def within_budget(items: list[ContextItem], token_budget: int | None) -> list[ContextItem]:
+    """Items in rank order whose tokens fit the budget together; an item too large for what is left is skipped
+    and smaller, lower-ranked ones may still fill the rest."""
+    if token_budget is None:
+        return items
+    kept, used = [], 0
+    for item in items:
+        if used + item.tokens <= token_budget:
+            kept.append(item)
+            used += item.tokens
+    return kept
+
+
+class Retriever:
+    """Built once from a store, an embedder and the chain's tables; ``retrieve`` answers one query."""
+
+    def __init__(self, store: GraphStore, embedder: Embedder, tables: RetrievalTables, config: RetrievalConfig):
+        unknown = set(config.components) - set(COMPONENTS)
+        if unknown or not config.components:
+            raise ConfigError(f"retrieval components must be a non-empty subset of {COMPONENTS}: {config.components}")
+        if not any(config.weights.get(c, 1.0) > 0 for c in config.components):
+            raise ConfigError(f"no retrieval component of {config.components} has a positive fusion weight")
+        self.store, self.embedder, self.config = store, embedder, config
+        docs = {d: (name, title) for d, name, title in tables.raw_docs.select("doc_id", "name", "title").iter_rows()}
+        chunks = tables.chunks.filter(pl.col("doc_id").is_in(list(docs))).sort("chunk_id")
+        self.chunks: dict[str, _Chunk] = {}
+        index_texts = []
+        for chunk_id, doc_id, text, tokens in chunks.select("chunk_id", "doc_id", "text", "n_tokens").iter_rows():
+            name, title = docs[doc_id]
+            self.chunks[chunk_id] = _Chunk(doc_id, name, text, int(tokens))
+            index_texts.append(chunk_embedding_text(title or "", text))
+        self.chunk_ids = list(self.chunks)
+        self.doc_chunks: dict[str, list[str]] = {}
+        for chunk_id, chunk in self.chunks.items():
+            self.doc_chunks.setdefault(chunk.doc_id, []).append(chunk_id)
+        self.bm25 = Bm25Index(index_texts) if "bm25" in config.components else None
+        entities = tables.entities
+        self.linker = NameLinker(entities, {d: t for d, (_, t) in docs.items()}) if "ppr" in config.components else None
+        self.graph = (
+            PprGraph(self.chunk_ids, entities, tables.relations, config.ppr_relation_edges)
+            if "ppr" in config.components
+            else None
+        )
+        self.entity_ids = set(entities["entity_id"].to_list())
+        self.community_index = CommunityIndex(tables.communities) if config.communities > 0 else None
+
+    @classmethod
+    def build(
+        cls, store: GraphStore, embedder: Embedder, tables: RetrievalTables, config: RetrievalConfig | None = None
+    ) -> Retriever:
+        """Precompute the BM25 index, the entity linker and the PageRank graph once."""
+        return cls(store, embedder, tables, config or RetrievalConfig())
+
+    def _link(self, query: str, vector: np.ndarray) -> tuple[list[EntityLink], list[str]]:
+        named = self.linker.link(query)
+        links = {link.entity_id: link for link in named.entities}
+        if self.config.link_vector_entities > 0:
+            for hit in self.store.vector_search("entity", vector, k=self.config.link_vector_entities):
+                if hit.score >= self.config.link_min_cosine and hit.id in self.entity_ids:
+                    links.setdefault(hit.id, EntityLink(hit.id, hit.score, "vector"))
+        return sorted(links.values(), key=lambda link: link.entity_id), named.doc_ids
+
+    def rankings(self, query: str) -> tuple[dict[str, list[str]], list[EntityLink], dict[str, float]]:
+        """Each enabled component's ranked chunk ids, the linked entities and per-step milliseconds."""
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = round((now - clock) * 1000, 3)
+            clock = now
+
+        components, n = self.config.components, self.config.candidates
+        vector = self.embedder.embed([query])[0]
+        lap("embed")
+        rankings: dict[str, list[str]] = {}
+        dense_scores: dict[str, float] = {}
+        hits = []
+        if "dense" in components or "ppr" in components:
+            hits = [h for h in self.store.vector_search("chunk", vector, k=n) if h.id in self.chunks]
+            dense_scores = {h.id: h.score for h in hits}
+            if "dense" in components:
+                rankings["dense"] = [h.id for h in hits]
+            lap("dense")
+        if self.bm25 is not None:
+            rankings["bm25"] = [self.chunk_ids[i] for i, _ in self.bm25.search(query, n)]
+            lap("bm25")
+        links: list[EntityLink] = []
+        if self.graph is not None:
+            links, doc_ids = self._link(query, vector)
+            lap("link")
+            titled = [c for d in doc_ids for c in self.doc_chunks.get(d, [])]
+            if self.config.ppr_passage_seeds == "hybrid" and "bm25" in rankings:
+                passage_scores = {
+                    c: score for c, score, _ in reciprocal_rank_fusion(
+                        {"dense": [h.id for h in hits], "bm25": rankings["bm25"]}, k=self.config.rrf_k
+                    )
+                }
+            else:
+                passage_scores = dense_scores
+            reset = self.graph.seeds(
+                {link.entity_id: link.score for link in links},
+                passage_scores,
+                self.config.ppr_passage_seed,
+                {c: self.config.ppr_title_seed for c in titled},
+            )
+            rankings["ppr"] = [c for c, _ in self.graph.rank(reset, self.config.ppr_damping, n)]
+            lap("ppr")
+        return rankings, links, timings
+
+    def _item(self, chunk_id: str, score: float, ranks: dict[str, int]) -> ContextItem:
+        chunk = self.chunks[chunk_id]
+        return ContextItem(
+            chunk_id=chunk_id,
+            doc_id=chunk.doc_id,
+            doc_name=chunk.doc_name,
+            text=chunk.text,
+            score=score,
+            tokens=chunk.tokens,
+            sources=ranks,
+        )
+
+    def retrieve(self, query: str, k: int = 10, token_budget: int | None = None) -> RetrievalResult:
+        """The ``k`` best chunks for ``query`` (fewer if the token budget is spent), each naming its document."""
+        start = time.perf_counter()
+        rankings, links, timings = self.rankings(query)
+        fused = [f for f in reciprocal_rank_fusion(rankings, self.config.weights, self.config.rrf_k) if f[1] > 0]
+        items = [self._item(*entry) for entry in fused[:k]]
+        if token_budget is not None:  # an item that does not fit leaves room for lower-ranked smaller ones
+            items = within_budget([self._item(*entry) for entry in fused], token_budget)[:k]
+        communities = []
+        if self.community_index is not None:
+            linked = {link.entity_id for link in links}
+            communities = self.community_index.search(query, linked, self.config.communities)
+        timings["total"] = round((time.perf_counter() - start) * 1000, 3)
+        return RetrievalResult(
+            query=query,
+            items=items,
+            communities=communities,
+            linked_entity_ids=[link.entity_id for link in links],
+            timings_ms=timings,
+        )
