@@ -1,6 +1,9 @@
 """The one Definitions object of the ORC AI code location."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import dagster as dg
 
@@ -87,3 +90,12 @@ defs = dg.Definitions(
     sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor],
     resources=build_resources(),
 )
+
+
+@contextmanager
+def open_resources() -> Iterator[Any]:
+    """Every resource opened as a run opens it (environment variables resolved, never logged), for the command
+    line; closed on exit."""
+    resources = {k: v for k, v in build_resources().items() if k != "io_manager"}
+    with dg.build_resources(resources) as opened:
+        yield opened
