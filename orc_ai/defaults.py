@@ -39,3 +39,8 @@ LLM_CONCURRENCY = 4  # extraction requests in flight at once
 LLM_MAX_TOKENS_PER_RUN: int | None = None  # prompt + completion tokens one run may spend; None: no limit
 LLM_MAX_RETRIES = 3  # the openai client's own retries (exponential backoff) on connection errors, 408/429/5xx
 LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues requests, so waiting counts
+
+# reports
+REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
+REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
+REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
