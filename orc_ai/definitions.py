@@ -17,6 +17,7 @@ from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.resources.slack import SLACK_API, SlackResource
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 
@@ -57,6 +58,11 @@ def build_resources() -> dict[str, object]:
             base_url=_env_or("ORC_AI_LLM_BASE_URL"),
             model=os.environ.get("ORC_AI_LLM_MODEL", ""),
             api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
+        ),
+        "slack": SlackResource(
+            token=_env_or("ORC_AI_SLACK_TOKEN", ""),
+            base_url=os.environ.get("ORC_AI_SLACK_BASE_URL", SLACK_API),
+            channel=os.environ.get("ORC_AI_SLACK_CHANNEL", ""),
         ),
     }
 

@@ -32,3 +32,8 @@ def cache_dir(home: Path | None = None) -> Path:
 def graph_dir(home: Path | None = None) -> Path:
     """Files of the embedded graph store."""
     return (home or orc_home()) / "graph"
+
+
+def reports_dir(home: Path | None = None) -> Path:
+    """Rendered reports: one folder per report content and ``latest/``."""
+    return (home or orc_home()) / "reports"

@@ -3,6 +3,7 @@
 import dagster as dg
 
 KNOWLEDGE_GRAPH = "knowledge_graph"
+AGENT = "agent"
 
 
 def downstream_automation() -> dg.AutomationCondition:

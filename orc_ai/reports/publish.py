@@ -51,11 +51,13 @@ def publish_report(
     reports_dir: Path,
     slack: tuple[WebClient, str] | None = None,
     extra_sections: list[ReportSection] | None = None,
+    upload: bool = True,
 ) -> PublishedReport:
-    """Render and write the report; post it to Slack (``(client, channel)``) when given; one row per decision."""
+    """Render and write the report; post it to Slack (``(client, channel)``) when given, with the HTML in the
+    thread when ``upload``; one row per decision."""
     rendered = render_report(decisions, communities, growth, extra_sections)
     written = write_report(rendered, reports_dir)
-    delivery = deliver_to_slack(slack[0], slack[1], rendered.summary, written) if slack else None
+    delivery = deliver_to_slack(*slack, rendered.summary, written, upload=upload) if slack else None
     return PublishedReport(
         rendered=rendered, written=written, delivery=delivery, table=report_rows(decisions, written, delivery)
     )
