@@ -7,7 +7,9 @@ import dagster as dg
 from orc_ai.ingest.fingerprint import folder_fingerprint
 from orc_ai.resources.documents_folder import DocumentsFolderResource
 
-ingest_job = dg.define_asset_job("ingest_documents", selection=dg.AssetSelection.assets("raw_docs", "quarantined_docs"))
+ingest_job = dg.define_asset_job(
+    "ingest_documents", selection=dg.AssetSelection.assets("raw_docs", "quarantined_docs")
+)
 
 
 def _read_cursor(cursor: str | None) -> tuple[str, int]:
