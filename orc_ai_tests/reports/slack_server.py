@@ -21,8 +21,10 @@ class SlackEndpoint:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 kind = self.headers.get("Content-Type", "")
-                if "json" in kind:
-                    body: Any = json.loads(raw or b"{}")
+                if self.path.startswith("/upload/"):
+                    body: Any = raw  # the file itself, whatever content type the client names
+                elif "json" in kind:
+                    body = json.loads(raw or b"{}")
                 elif "x-www-form-urlencoded" in kind:
                     body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 else:
