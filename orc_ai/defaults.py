@@ -112,3 +112,8 @@ LINK_VECTOR_ENTITIES = 0  # entities linked by query-vector search; 5 was lower 
 LINK_MIN_COSINE = 0.5
 RETRIEVAL_COMMUNITIES = 3
 PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named in the query
+
+# reports
+REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
+REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
+REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest

@@ -8,13 +8,14 @@ from typing import Any
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph
+from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
+from orc_ai.checks import reports as report_checks
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
 from orc_ai.resources.embedder import EmbedderResource
@@ -23,6 +24,7 @@ from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.resources.policy import PolicyResource
+from orc_ai.resources.slack import SLACK_API, SlackResource
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 from orc_ai.sensors.events import agent_events_job, agent_inbox_sensor
@@ -66,20 +68,24 @@ def build_resources() -> dict[str, object]:
             api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
         ),
         "policy": PolicyResource(opa_url=_env_or("ORC_AI_OPA_URL")),
-
         "airflow": AirflowResource(
             base_url=_env_or("ORC_AI_AIRFLOW_URL"),
             username=os.environ.get("ORC_AI_AIRFLOW_USER", defaults.AIRFLOW_USER),
             password=_env_or("ORC_AI_AIRFLOW_PASSWORD"),
         ),
+        "slack": SlackResource(
+            token=_env_or("ORC_AI_SLACK_TOKEN", ""),
+            base_url=os.environ.get("ORC_AI_SLACK_BASE_URL", SLACK_API),
+            channel=os.environ.get("ORC_AI_SLACK_CHANNEL", ""),
+        ),
     }
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
 )
 all_checks = dg.load_asset_checks_from_modules(
-    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks]
+    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 

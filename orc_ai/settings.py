@@ -37,3 +37,7 @@ def graph_dir(home: Path | None = None) -> Path:
 def inbox_dir(home: Path | None = None) -> Path:
     """User questions for the agent: one file each (``orc-ai events add`` writes them)."""
     return (home or orc_home()) / "inbox"
+
+def reports_dir(home: Path | None = None) -> Path:
+    """Rendered reports: one folder per report content and ``latest/``."""
+    return (home or orc_home()) / "reports"
