@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from orc_ai import defaults
 from orc_ai.agent.injection import looks_like_injection
-from orc_ai.agent.models import LLMUsage, PlanStep
+from orc_ai.agent.models import LLMUsage, PlanStep, ToolCall
 from orc_ai.agent.planning import PlanningState
 from orc_ai.agent.remedies import find_remedy
 from orc_ai.events.models import AgentEvent
@@ -30,6 +30,14 @@ def _describe(event: AgentEvent) -> str:
 
 def _evidence(context: list[ContextItem], n: int = 3) -> list[ContextItem]:
     return [item for item in context if not looks_like_injection(item.text)][:n]
+
+
+def _outcome(call: ToolCall) -> str:
+    if call.executed:
+        return "done"
+    if call.policy.approval_required:
+        return "awaiting approval"
+    return "denied" if not call.policy.allowed else "not executed"
 
 
 class OfflinePlanner:
@@ -93,8 +101,5 @@ class OfflinePlanner:
             docs = {i.chunk_id: i.doc_name for i in state.context.items}
             names = ", ".join(dict.fromkeys(docs[c] for c in cited)) or "nothing relevant found"
             return f"{what[0].upper()}{what[1:]} — answered from {names}"
-        steps = "; ".join(
-            f"{c.tool}: {'done' if c.executed else 'awaiting approval' if c.policy.approval_required else 'not run'}"
-            for c in state.history
-        )
+        steps = "; ".join(f"{c.tool}: {_outcome(c)}" for c in state.history)
         return f"{what[0].upper()}{what[1:]} — {steps}"
