@@ -41,10 +41,16 @@ class QaCorpus:
 
 def build_corpus(dataset: str, embedder: Embedder, cache_root: Path = CACHE) -> QaCorpus:
     """raw_docs → chunks → entities/relations → embeddings → graph → communities for ``dataset``."""
-    work = cache_root / dataset
+    return build_from_files(dataset, {"corpus.json": QA / f"{dataset}_dev_corpus.json"}, embedder, cache_root)
+
+
+def build_from_files(name: str, files: dict[str, Path], embedder: Embedder, cache_root: Path = CACHE) -> QaCorpus:
+    """The chain over the given corpus files (target name -> source), cached under ``cache_root/name``."""
+    work = cache_root / name
     docs_dir = work / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(QA / f"{dataset}_dev_corpus.json", docs_dir / "corpus.json")
+    for target, source in files.items():
+        shutil.copy(source, docs_dir / target)
     caches = cache_root / "cache"
     caches.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,12 @@ import numpy as np
 import polars as pl
 import pytest
 
+from orc_ai.agent.models import Citation, Decision, ToolCall
+from orc_ai.agent.table import decisions_to_frame
 from orc_ai.extract.vocabulary import CO_OCCURS
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.loading import load_graph
+from orc_ai.policy.models import PolicyDecision
 
 pytestmark = pytest.mark.slow
 Tables = dict[str, Any]
@@ -100,6 +104,33 @@ def _one_community(t: Tables, home: Path) -> Tables:
     return {"communities": row}
 
 
+def _decision(t: Tables, event_id: str, **fields: Any) -> Decision:
+    chunk = t["chunks"].row(0, named=True)
+    cited = [Citation(chunk_id=chunk["chunk_id"], doc_name="runbooks/x.md", text=chunk["text"][:50])]
+    return Decision(
+        decision_id=fields.pop("decision_id", f"d-{event_id}"), event_id=event_id, event_type="question",
+        planner="offline", planner_version="offline-v1", status="decided", decision="answered",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC), citations=fields.pop("citations", cited), **fields,
+    )
+
+
+def _ungrounded(t: Tables, home: Path) -> Tables:
+    missing = Citation(chunk_id="no-such-chunk", doc_name="runbooks/gone.md", text="gone")
+    return {"agent_decisions": decisions_to_frame([_decision(t, "e1"), _decision(t, "e2", citations=[missing])])}
+
+
+def _executed_without_policy(t: Tables, home: Path) -> Tables:
+    denied = PolicyDecision(allowed=False, reason="role_denies_tool: no", evaluator="in-process")
+    call = ToolCall(call_id="c1", step=0, tool="pause_dag", arguments={"dag_id": "orders_daily_etl"}, effect="act",
+                    policy=denied, executed=True)
+    return {"agent_decisions": decisions_to_frame([_decision(t, "e1", tool_calls=[call])])}
+
+
+def _duplicate_decisions(t: Tables, home: Path) -> Tables:
+    twice = [_decision(t, "e1"), _decision(t, "e1", decision_id="d-e1-again")]
+    return {"agent_decisions": decisions_to_frame(twice)}
+
+
 GATES = [
     Gate("raw_docs_quarantine_ratio", "raw_docs", "chunks", lambda t, h: {}, {"raw_docs": {"quarantined": 10_000}}),
     Gate(
@@ -135,8 +166,11 @@ GATES = [
     Gate("embeddings_valid_vectors", "embeddings", "neo4j_graph", _nan_vector),
     Gate("embeddings_no_drift", "embeddings", "neo4j_graph", _permuted_vectors),
     Gate("neo4j_graph_counts_match", "neo4j_graph", "communities", _partial_graph),
-    Gate("communities_largest_share", "communities", None, _one_community),
-    Gate("communities_modularity", "communities", None, _one_community),
+    Gate("communities_largest_share", "communities", "agent_decisions", _one_community),
+    Gate("communities_modularity", "communities", "agent_decisions", _one_community),
+    Gate("agent_decisions_grounded", "agent_decisions", "reports", _ungrounded),
+    Gate("agent_decisions_authorised", "agent_decisions", "reports", _executed_without_policy),
+    Gate("agent_decisions_unique", "agent_decisions", "reports", _duplicate_decisions),
 ]
 
 

@@ -1,0 +1,72 @@
+"""The whole asset graph to reports on the bundled corpus and sample inbox: decisions are grounded, written to
+the graph, re-materialising neither duplicates nor re-acts, and removing an event equals a fresh load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from orc_ai.agent.table import decisions_from_frame
+from orc_ai.graph.embedded import EmbeddedGraphStore
+from orc_ai.settings import BUNDLED_CORPUS_DIR, REPO_ROOT
+from orc_ai_tests.agent.agent_parts import Endpoint
+from orc_ai_tests.assets.conftest import ChainRunner, checks, table
+
+pytestmark = pytest.mark.slow
+SAMPLE_INBOX = REPO_ROOT / "orc_ai" / "sample_inbox"
+AGENT = ["agent_events", "quarantined_events", "agent_decisions", "reports"]
+
+
+@pytest.fixture
+def slack():
+    server = Endpoint()
+    yield server
+    server.stop()
+
+
+def test_the_chain_decides_the_inbox_once_and_converges_when_an_event_goes(
+    chain: ChainRunner, tmp_path: Path, slack: Endpoint
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(SAMPLE_INBOX, home / "inbox")
+    env = {"ORC_AI_SLACK_TOKEN": "xoxb-test", "ORC_AI_SLACK_BASE_URL": f"{slack.url}/",
+           "ORC_AI_SLACK_CHANNEL": "#data-ops"}
+    first = chain.run(home, BUNDLED_CORPUS_DIR, env=env)
+    assert first.success and all(checks(first).values()), checks(first)
+    decisions = decisions_from_frame(table(home, "agent_decisions"))
+    assert sorted(d.event_type for d in decisions) == ["airflow_task_failure"] * 2 + ["question"] * 2
+    chunk_ids = set(table(home, "chunks")["chunk_id"])
+    assert all(d.citations and {c.chunk_id for c in d.citations} <= chunk_ids for d in decisions)
+    by_dag = {d.tool_calls[0].arguments["dag_id"]: d for d in decisions if d.event_type == "airflow_task_failure"}
+    assert by_dag["billing_invoice_export"].status == "awaiting_approval"  # not retry-safe: a person decides
+    stats = EmbeddedGraphStore(home / "graph").stats()
+    assert stats.decisions == 4 and stats.cites == sum(len(d.citations) for d in decisions)
+    posts, tickets = slack.calls_to("chat.postMessage"), pl.read_parquet(home / "tickets.parquet").height
+    assert posts >= 2 and tickets == 2  # notify + create_ticket per failure (the report posts too)
+    assert table(home, "reports").height == 4
+
+    again = chain.run(home, BUNDLED_CORPUS_DIR, selection=AGENT, env=env)
+    assert again.success
+    assert decisions_from_frame(table(home, "agent_decisions")) == decisions  # same decisions, same calls
+    assert pl.read_parquet(home / "tickets.parquet").height == tickets
+    assert slack.calls_to("chat.postMessage") - posts <= 1  # at most the report's own message again, no notify
+
+    (home / "inbox" / "question-owner-billing.md").unlink()
+    assert chain.run(home, BUNDLED_CORPUS_DIR, selection=AGENT, env=env).success
+    fresh = tmp_path / "fresh"
+    shutil.copytree(home / "inbox", fresh / "inbox")
+    assert chain.run(fresh, BUNDLED_CORPUS_DIR, env=env).success
+    left = table(home, "agent_decisions").drop("created_at", "record")
+    assert left.equals(table(fresh, "agent_decisions").drop("created_at", "record")) and left.height == 3
+    assert timeless(EmbeddedGraphStore(home / "graph").dump()) == timeless(EmbeddedGraphStore(fresh / "graph").dump())
+
+
+def timeless(dump) -> dict:
+    """The dump without the decisions' creation times (the only thing a fresh load decides differently)."""
+    plain = dump.model_dump()
+    for node in plain["nodes"]:
+        node["properties"].pop("created_at", None)
+    return plain
