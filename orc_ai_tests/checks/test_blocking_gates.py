@@ -31,7 +31,7 @@ class Gate:
     asset: str  # the asset the spoiled output replaces
     downstream: str | None  # a direct downstream asset the gate must hold (None: nothing downstream yet)
     spoil: Callable[[Tables, Path], Tables]
-    metadata: dict[str, dict] = field(default_factory=dict)
+    metadata: dict[str, dict] | Callable[[Path], dict[str, dict]] = field(default_factory=dict)  # or from the home
 
 
 def _junk_entities(t: Tables, home: Path) -> Tables:
@@ -100,6 +100,20 @@ def _one_community(t: Tables, home: Path) -> Tables:
     return {"communities": row}
 
 
+def _report_without_decisions(t: Tables, home: Path) -> Tables:
+    """The real report cut before its decisions: what a renderer that lost them would write."""
+    latest, spoiled = home / "reports" / "latest", home / "reports" / "spoiled"
+    spoiled.mkdir(parents=True)
+    (spoiled / "report.md").write_text((latest / "report.md").read_text().split("\n## Decisions\n")[0])
+    (spoiled / "report.html").write_text((latest / "report.html").read_text())
+    return {}
+
+
+def _spoiled_report_paths(home: Path) -> dict[str, dict]:
+    spoiled = home / "reports" / "spoiled"
+    return {"reports": {"markdown_path": str(spoiled / "report.md"), "html_path": str(spoiled / "report.html")}}
+
+
 GATES = [
     Gate("raw_docs_quarantine_ratio", "raw_docs", "chunks", lambda t, h: {}, {"raw_docs": {"quarantined": 10_000}}),
     Gate(
@@ -138,6 +152,16 @@ GATES = [
     Gate("communities_largest_share", "communities", None, _one_community),
     Gate("communities_modularity", "communities", None, _one_community),
 ]
+
+
+def _defined(asset: str) -> bool:
+    from orc_ai.definitions import all_assets
+
+    return any(dg.AssetKey(asset) in a.keys for a in all_assets)
+
+
+if _defined("reports"):  # once the agent's assets are registered in the definitions
+    GATES.append(Gate("reports_complete", "reports", None, _report_without_decisions, _spoiled_report_paths))
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +234,8 @@ def test_blocking_check_fails_on_crafted_input_and_holds_downstream(
 
     defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, resources=build_resources())
     cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
-    spoiled = run([_fake(real, bad, gate.metadata), *others], [gate.asset, *filter(None, [gate.downstream])])
+    metadata = gate.metadata(home) if callable(gate.metadata) else gate.metadata
+    spoiled = run([_fake(real, bad, metadata), *others], [gate.asset, *filter(None, [gate.downstream])])
     evaluations = {e.check_name: e for e in spoiled.get_asset_check_evaluations()}
     assert evaluations[gate.check].passed is False, evaluations[gate.check].metadata
     if gate.downstream is None:
