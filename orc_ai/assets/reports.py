@@ -65,5 +65,10 @@ def reports(
         published.table,
         metadata=published.metadata()
         | {"growth_points": growth.height, "growth_skipped": skipped, "report": dg.MetadataValue.md(shown)}
-        | {k: dg.MetadataValue.path(str(v)) for k, v in written.model_dump(exclude={"plot_paths"}).items()},
+        | {
+            "report_dir": dg.MetadataValue.path(str(written.directory)),
+            "markdown_path": dg.MetadataValue.path(str(written.markdown_path)),
+            "html_path": dg.MetadataValue.path(str(written.html_path)),
+            "latest_dir": dg.MetadataValue.path(str(written.latest_dir)),
+        },
     )

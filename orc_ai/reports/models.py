@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,8 +20,8 @@ GROWTH_SCHEMA = {
     "communities": pl.Int64,
 }
 
-CallOutcome = str  # "executed" | "awaiting_approval" | "denied" | "not_executed"
-CALL_OUTCOMES = ("executed", "awaiting_approval", "denied", "not_executed")
+CallOutcome = Literal["executed", "awaiting_approval", "denied", "not_executed"]
+CALL_OUTCOMES: tuple[CallOutcome, ...] = ("executed", "awaiting_approval", "denied", "not_executed")
 
 
 def call_outcome(call: ToolCall) -> CallOutcome:

@@ -42,25 +42,35 @@ def decisions_plot(by_type_and_status: dict[str, dict[str, int]]) -> Plot | None
     return Plot(name="decisions.png", title="Decisions by event type and status", png=_png(figure))
 
 
+def _size_bins(largest: int) -> list[tuple[int, int]]:
+    """Powers of two: 1, 2-3, 4-7, ... up to the largest size (a real hierarchy has dozens of distinct sizes)."""
+    bins, low = [], 1
+    while low <= largest:
+        bins.append((low, 2 * low - 1))
+        low *= 2
+    return bins
+
+
 def community_sizes_plot(communities: pl.DataFrame) -> Plot | None:
-    """Grouped bars: how many communities have each size, per hierarchy level. None for an empty table."""
+    """Grouped bars: how many communities fall in each size range, per hierarchy level. None for an empty table."""
     if communities.is_empty():
         return None
-    counts = communities.group_by("level", "size").len().sort("level", "size")
-    levels = sorted(counts["level"].unique().to_list())
-    sizes = sorted(counts["size"].unique().to_list())
+    levels = sorted(communities["level"].unique().to_list())
+    bins = _size_bins(int(communities["size"].max()))
     width = 0.8 / len(levels)
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
     for i, level in enumerate(levels):
-        at = dict(counts.filter(pl.col("level") == level).select("size", "len").iter_rows())
-        xs = [j + (i - (len(levels) - 1) / 2) * width for j in range(len(sizes))]
-        axes.bar(xs, [at.get(s, 0) for s in sizes], width=width, label=f"level {level}", color=_COLOURS[i % 8])
-    axes.set_xticks(range(len(sizes)), [str(s) for s in sizes])
+        sizes = communities.filter(pl.col("level") == level)["size"]
+        heights = [int(sizes.is_between(low, high).sum()) for low, high in bins]
+        xs = [j + (i - (len(levels) - 1) / 2) * width for j in range(len(bins))]
+        axes.bar(xs, heights, width=width, label=f"level {level}", color=_COLOURS[i % len(_COLOURS)])
+    axes.set_xticks(range(len(bins)), [str(low) if low == high else f"{low}–{high}" for low, high in bins])
     axes.set_xlabel("entities in the community")
     axes.set_ylabel("communities")
     axes.set_title("Community sizes")
     axes.legend(fontsize="small")
+    axes.yaxis.get_major_locator().set_params(integer=True)
     figure.tight_layout()
     return Plot(name="community_sizes.png", title="Community sizes", png=_png(figure))
 

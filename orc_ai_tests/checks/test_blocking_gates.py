@@ -35,7 +35,7 @@ class Gate:
     asset: str  # the asset the spoiled output replaces
     downstream: str | None  # a direct downstream asset the gate must hold (None: nothing downstream yet)
     spoil: Callable[[Tables, Path], Tables]
-    metadata: dict[str, dict] = field(default_factory=dict)
+    metadata: dict[str, dict] | Callable[[Path], dict[str, dict]] = field(default_factory=dict)  # or from the home
 
 
 def _junk_entities(t: Tables, home: Path) -> Tables:
@@ -130,6 +130,19 @@ def _duplicate_decisions(t: Tables, home: Path) -> Tables:
     twice = [_decision(t, "e1"), _decision(t, "e1", decision_id="d-e1-again")]
     return {"agent_decisions": decisions_to_frame(twice)}
 
+def _report_without_decisions(t: Tables, home: Path) -> Tables:
+    """The real report cut before its decisions: what a renderer that lost them would write."""
+    latest, spoiled = home / "reports" / "latest", home / "reports" / "spoiled"
+    spoiled.mkdir(parents=True)
+    (spoiled / "report.md").write_text((latest / "report.md").read_text().split("\n## Decisions\n")[0])
+    (spoiled / "report.html").write_text((latest / "report.html").read_text())
+    return {}
+
+
+def _spoiled_report_paths(home: Path) -> dict[str, dict]:
+    spoiled = home / "reports" / "spoiled"
+    return {"reports": {"markdown_path": str(spoiled / "report.md"), "html_path": str(spoiled / "report.html")}}
+
 
 GATES = [
     Gate("raw_docs_quarantine_ratio", "raw_docs", "chunks", lambda t, h: {}, {"raw_docs": {"quarantined": 10_000}}),
@@ -171,6 +184,7 @@ GATES = [
     Gate("agent_decisions_grounded", "agent_decisions", "reports", _ungrounded),
     Gate("agent_decisions_authorised", "agent_decisions", "reports", _executed_without_policy),
     Gate("agent_decisions_unique", "agent_decisions", "reports", _duplicate_decisions),
+    Gate("reports_complete", "reports", None, _report_without_decisions, _spoiled_report_paths),
 ]
 
 
@@ -180,6 +194,7 @@ def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from orc_ai.settings import BUNDLED_CORPUS_DIR
 
     home = tmp_path_factory.mktemp("gates") / "home"
+    shutil.copytree(BUNDLED_CORPUS_DIR.parent / "sample_inbox", home / "inbox")  # so the agent has decisions
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ORC_AI_HOME", str(home))
         mp.setenv("ORC_AI_DOCS_DIR", str(BUNDLED_CORPUS_DIR))
@@ -244,7 +259,8 @@ def test_blocking_check_fails_on_crafted_input_and_holds_downstream(
 
     defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, resources=build_resources())
     cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
-    spoiled = run([_fake(real, bad, gate.metadata), *others], [gate.asset, *filter(None, [gate.downstream])])
+    metadata = gate.metadata(home) if callable(gate.metadata) else gate.metadata
+    spoiled = run([_fake(real, bad, metadata), *others], [gate.asset, *filter(None, [gate.downstream])])
     evaluations = {e.check_name: e for e in spoiled.get_asset_check_evaluations()}
     assert evaluations[gate.check].passed is False, evaluations[gate.check].metadata
     if gate.downstream is None:

@@ -148,3 +148,10 @@ def test_truncated_markdown_keeps_whole_lines_and_says_where_the_rest_is() -> No
     assert len(cut) < 700 and "Truncated:" in cut and "/x/report.md" in cut
     assert report.markdown.startswith(cut.split("\n\n_Truncated")[0])
     assert truncate_markdown(report.markdown, 10**6, "/x") == report.markdown
+
+
+def test_community_sizes_are_binned_by_powers_of_two() -> None:
+    from orc_ai.reports.plots import _size_bins
+
+    assert _size_bins(116) == [(1, 1), (2, 3), (4, 7), (8, 15), (16, 31), (32, 63), (64, 127)]
+    assert _size_bins(1) == [(1, 1)]
