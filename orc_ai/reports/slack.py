@@ -61,7 +61,7 @@ def deliver_to_slack(
                 title="ORC AI agent report",
             )
             file_id = (uploaded.get("file") or {}).get("id")
-    except (SlackClientError, OSError) as exc:  # API errors, bad responses, unreachable host
+    except (SlackClientError, OSError, ValueError, KeyError) as exc:  # API errors, bad answers, unreachable host
         return SlackDelivery(delivered=False, channel=channel, error=f"{type(exc).__name__}: {exc}"[:500])
     delivery = SlackDelivery(delivered=True, channel=channel, ts=posted["ts"], file_id=file_id)
     record.write_text(json.dumps({**delivery.model_dump(), "delivered_at": datetime.now(UTC).isoformat()}, indent=2))

@@ -75,3 +75,17 @@ def test_an_unreachable_slack_is_recorded_not_raised(tmp_path: Path) -> None:
     failed = deliver_to_slack(client, "#data-ops", summary, written)
     assert not failed.delivered and failed.error
     assert "xoxb-test-token" not in failed.error
+
+
+def test_an_answer_slack_never_gives_is_recorded_not_raised(tmp_path: Path) -> None:
+    """An endpoint that answers every method with a bare ok (no upload URL) must not fail the report."""
+    from orc_ai_tests.agent.agent_parts import Endpoint
+
+    summary, written = _written(tmp_path)
+    endpoint = Endpoint()
+    try:
+        delivery = deliver_to_slack(WebClient(token="xoxb-test", base_url=f"{endpoint.url}/"), "#data-ops", summary,
+                                    written)
+    finally:
+        endpoint.stop()
+    assert not delivery.delivered and "ValueError" in delivery.error
