@@ -3,7 +3,6 @@ with their chunks and entities, and a re-load after any change equal to a fresh 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,27 +13,7 @@ from orc_ai.errors import GraphStoreError
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.links import dump_tables, table_stats
 from orc_ai.graph.models import DecisionWrite, GraphDump
-from orc_ai.graph.neo4j_store import Neo4jGraphStore
 from orc_ai_tests.graph.graph_tables import SCENARIOS, Tables, base_tables, communities_of, load, removed_document
-
-STORES = ["embedded", pytest.param("neo4j", marks=pytest.mark.slow)]
-
-
-@pytest.fixture(params=STORES)
-def new_store(request, tmp_path: Path) -> Callable[[], object]:
-    """An empty store each call: a new folder, or the test Neo4j database wiped."""
-    if request.param == "embedded":
-        counter = iter(range(100))
-        return lambda: EmbeddedGraphStore(tmp_path / f"graph{next(counter)}")
-    server = request.getfixturevalue("neo4j_server")
-    store = Neo4jGraphStore.connect(server.uri, batch_size=2)  # several batches in the one transaction
-    request.addfinalizer(store.close)
-
-    def wiped() -> Neo4jGraphStore:
-        store._run("MATCH (n) DETACH DELETE n")
-        return store
-
-    return wiped
 
 
 def decisions_of(tables: Tables, version: str = "offline-1") -> pl.DataFrame:
