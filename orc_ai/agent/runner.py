@@ -49,14 +49,16 @@ class AgentRunner:
     max_steps: int = defaults.AGENT_MAX_STEPS
 
     def decide(self, event: AgentEvent) -> Decision:
-        """The decision for ``event``: a settled one is returned unchanged; an approved one runs its released
-        calls; anything else resumes from the checkpoint, never repeating a call that started."""
+        """The decision for ``event``: a settled or still waiting one is returned unchanged; an approved one runs
+        its released calls; a failed or unfinished one resumes from the checkpoint, never repeating a started call."""
         did = decision_id(event.id, self.planner.version)
         existing = self.store.get(did)
         if existing is not None and existing.status in SETTLED:
             return existing
-        if existing is not None and existing.review is not None and existing.review.verdict == "approved":
-            return self._run_approved(event, existing)
+        if existing is not None and existing.status == "awaiting_approval":
+            if existing.review is not None and existing.review.verdict == "approved":
+                return self._run_approved(event, existing)
+            return existing  # still waiting for a person
         self.store.put_event(event)
         return self._run(event, did, self.store.attempt_of(did))
 

@@ -47,6 +47,7 @@ def test_act_on_a_dag_that_is_not_retry_safe_waits_for_approval_then_runs(tmp_pa
     clear = by_tool(decision)["clear_task"]
     assert decision.status == "awaiting_approval"
     assert not clear.executed and clear.policy.approval_required and endpoint.calls_to("/clearTaskInstances") == 0
+    assert agent.decide(event) == decision  # until a person answers, a re-run changes nothing
     agent.store.review(decision.decision_id, "approved", "ops-lead", "upstream fixed")
     approved = agent.decide(event)
     assert approved.status == "approved" and approved.review.comment == "upstream fixed"
