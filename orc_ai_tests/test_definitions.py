@@ -5,7 +5,10 @@ import pytest
 
 from orc_ai.definitions import defs
 
-CHAIN = ["raw_docs", "chunks", "entities", "relations", "embeddings", "neo4j_graph", "communities"]
+CHAIN = [
+    "raw_docs", "chunks", "entities", "relations", "embeddings", "neo4j_graph", "communities", "agent_decisions",
+    "reports",
+]
 
 
 def test_definitions_load_with_the_chain_and_jobs() -> None:
