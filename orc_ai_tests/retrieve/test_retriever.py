@@ -65,8 +65,9 @@ def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus,
     assert "Kestrel Pipeline" in {names[link.entity_id] for link in links}
     fused = [item.chunk_id for item in retriever.retrieve(TWO_HOP_QUESTION, k=5).items]
     assert hop_two in fused
-    config = RetrievalConfig(components=("dense", "bm25"), weights={"dense": 1.0, "bm25": 1.0})
-    without_ppr = Retriever.build(corpus.store, corpus.embedder, corpus.tables, config)
+    without_ppr = Retriever.build(
+        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "bm25"))
+    )
     assert hop_two not in [item.chunk_id for item in without_ppr.retrieve(TWO_HOP_QUESTION, k=5).items]
 
 
@@ -89,5 +90,6 @@ def test_community_summaries_come_with_the_result(corpus: Corpus, retriever: Ret
 def test_unknown_components_are_a_config_error(corpus: Corpus) -> None:
     with pytest.raises(ConfigError, match="colbert"):
         Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "colbert")))
-    with pytest.raises(ConfigError, match="positive fusion weight"):  # the default weights rank by PPR alone
-        Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense",)))
+    with pytest.raises(ConfigError, match="positive fusion weight"):
+        config = RetrievalConfig(components=("dense",), weights={"dense": 0.0, "ppr": 1.0})
+        Retriever.build(corpus.store, corpus.embedder, corpus.tables, config)
