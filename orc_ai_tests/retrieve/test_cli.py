@@ -39,7 +39,7 @@ def test_one_query(home: Path) -> None:
     for item in line["items"]:
         assert names[doc_of[item["chunk_id"]]] == item["doc_name"]
         assert isinstance(item["score"], float)
-    assert "partner-notes.md" in {item["doc_name"] for item in line["items"]}
+    assert "kestrel-ingestion.md" in {item["doc_name"] for item in line["items"]}
 
 
 def test_a_queries_file_keeps_order_and_reports_bad_lines(home: Path, tmp_path: Path) -> None:
