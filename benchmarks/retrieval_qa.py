@@ -22,12 +22,11 @@ from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
 from orc_ai.retrieve.retriever import Retriever
 
-EQUAL = {"weights": {"dense": 1.0, "bm25": 1.0, "ppr": 1.0}}
 ABLATIONS: dict[str, dict] = {
-    "dense": {"components": ("dense",), **EQUAL},
-    "bm25": {"components": ("bm25",), **EQUAL},
-    "dense+bm25 (RRF)": {"components": ("dense", "bm25"), **EQUAL},
-    "dense+bm25+ppr (RRF)": {"components": ("dense", "bm25", "ppr"), **EQUAL},
+    "dense": {"components": ("dense",)},
+    "bm25": {"components": ("bm25",)},
+    "dense+bm25 (RRF)": {"components": ("dense", "bm25")},
+    "ppr ranking alone (dense as seeds)": {"weights": {"dense": 0.0, "bm25": 0.0, "ppr": 1.0}},
     "full, no title links": {"ppr_title_seed": 0.0},
     "full, + entity vector links": {"link_vector_entities": 5},
     "full, passage seeds 1.0": {"ppr_passage_seed": 1.0},

@@ -103,9 +103,7 @@ AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
 # Retrieval (orc_ai/retrieve; BENCHMARKS.md "Retrieval recall" says how these were chosen)
 RETRIEVAL_CANDIDATES = 50  # chunks each component ranks before fusion
 RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009)
-# the final ranking is PageRank's (HippoRAG 2): dense hits enter it as seeds; equal-weight RRF of all three was
-# lower on MuSiQue's first half (BENCHMARKS.md), so dense and BM25 ranks are kept as evidence in ``sources`` only
-RETRIEVAL_WEIGHTS = {"dense": 0.0, "bm25": 0.0, "ppr": 1.0}
+RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0}  # plain RRF; PPR alone was lower on MuSiQue's 1st half
 PPR_DAMPING = 0.5  # HippoRAG's damping
 PPR_PASSAGE_SEED = 0.05  # HippoRAG 2's passage-node weight
 LINK_VECTOR_ENTITIES = 0  # entities linked by query-vector search; 5 was lower on MuSiQue's first half
