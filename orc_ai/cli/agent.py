@@ -24,8 +24,9 @@ def parse_event(text: str, team: str | None = None) -> AgentEvent:
         except json.JSONDecodeError as exc:
             raise click.BadParameter(f"not valid JSON: {exc}") from None
         raw.setdefault("source", "cli")
-        raw.setdefault("occurred_at", datetime.now(UTC).isoformat())
+        # the id comes from the JSON as given, so asking about the same event again finds its decision
         raw.setdefault("id", event_id(str(raw.get("type")), "cli", json.dumps(raw, sort_keys=True)))
+        raw.setdefault("occurred_at", datetime.now(UTC).isoformat())
         try:
             return AgentEvent.model_validate(raw)
         except ValueError as exc:
