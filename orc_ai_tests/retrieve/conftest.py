@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from orc_ai.cache import ContentCache
 from orc_ai.embed.embedders import SentenceTransformerEmbedder
-from orc_ai.embed.tables import embed_tables
-from orc_ai.extract.entities import build_extractor, extract_entities
 from orc_ai.graph.community_build import build_communities
 from orc_ai.graph.embedded import EmbeddedGraphStore
-from orc_ai.graph.loading import load_graph
-from orc_ai.ingest.documents import ingest_folder
 from orc_ai.retrieve.config import RetrievalTables
 from orc_ai.settings import BUNDLED_CORPUS_DIR
-from orc_ai.text.chunking import chunk_documents, load_tokenizer
+from orc_ai_tests.chain_functions import build_graph
 
 # hop 1 names the owner; hop 2 says where the owner is and shares no word with the question
 HOP_ONE = (
@@ -53,16 +48,7 @@ class Corpus:
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     root = tmp_path_factory.mktemp("retrieval")
-    embedder = SentenceTransformerEmbedder()
-    raw_docs = ingest_folder(write_docs(root / "docs")).documents_frame()
-    with ContentCache(root / "chunks.sqlite") as cache:
-        chunks, _ = chunk_documents(raw_docs, load_tokenizer(str(embedder.tokenizer_file)), cache)
-    with ContentCache(root / "extractions.sqlite") as cache:
-        extraction = extract_entities(chunks, build_extractor("nlp"), cache)
-    with ContentCache(root / "embeddings.sqlite") as cache:
-        embeddings, _ = embed_tables(embedder, raw_docs, chunks, extraction.entities, cache)
-    store = EmbeddedGraphStore(root / "graph")
-    load_graph(store, raw_docs, chunks, extraction.entities, extraction.relations, embeddings)
-    communities = build_communities(store, extraction.entities, extraction.relations, chunks).table
-    tables = RetrievalTables(raw_docs, chunks, extraction.entities, extraction.relations, communities)
-    return Corpus(tables, embeddings, store, embedder)
+    built = build_graph(write_docs(root / "docs"), root)
+    communities = build_communities(built.store, built.entities, built.relations, built.chunks).table
+    tables = RetrievalTables(built.raw_docs, built.chunks, built.entities, built.relations, communities)
+    return Corpus(tables, built.embeddings, built.store, built.embedder)

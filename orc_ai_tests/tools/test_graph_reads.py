@@ -8,17 +8,12 @@ from dataclasses import dataclass
 import polars as pl
 import pytest
 
-from orc_ai.cache import ContentCache
-from orc_ai.embed.embedders import Embedder, SentenceTransformerEmbedder
-from orc_ai.embed.tables import embed_tables
+from orc_ai.embed.embedders import Embedder
 from orc_ai.errors import ToolUnavailableError
-from orc_ai.extract.entities import build_extractor, extract_entities
 from orc_ai.graph.embedded import EmbeddedGraphStore
-from orc_ai.graph.loading import load_graph
-from orc_ai.ingest.documents import ingest_folder
 from orc_ai.retrieve.models import ContextItem, RetrievalResult
-from orc_ai.text.chunking import chunk_documents, load_tokenizer
 from orc_ai.tools.context import ToolContext
+from orc_ai_tests.chain_functions import build_graph
 
 pytestmark = pytest.mark.slow  # loads the packaged embedding model
 
@@ -72,17 +67,8 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
     (root / "docs").mkdir()
     for name, text in CORPUS.items():
         (root / "docs" / name).write_text(text)
-    documents = ingest_folder(root / "docs").documents_frame()
-    embedder = SentenceTransformerEmbedder()
-    with ContentCache(root / "chunks.sqlite") as cache:
-        chunks, _ = chunk_documents(documents, load_tokenizer(str(embedder.tokenizer_file)), cache)
-    with ContentCache(root / "extractions.sqlite") as cache:
-        extraction = extract_entities(chunks, build_extractor("nlp"), cache)
-    with ContentCache(root / "embeddings.sqlite") as cache:
-        embeddings, _ = embed_tables(embedder, documents, chunks, extraction.entities, cache)
-    store = EmbeddedGraphStore(root / "graph")
-    load_graph(store, documents, chunks, extraction.entities, extraction.relations, embeddings)
-    return Graph(store, documents, chunks, extraction.entities, embedder)
+    built = build_graph(root / "docs", root)
+    return Graph(built.store, built.raw_docs, built.chunks, built.entities, built.embedder)
 
 
 def test_search_graph_returns_cited_chunks_best_first(call, graph: Graph) -> None:
