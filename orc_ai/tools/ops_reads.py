@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,7 @@ TASK_RUN_COLUMNS = [
     "error_class",
     "error_message",
 ]
-FORECAST_KEY_COLUMNS = ["dag_id", "task_id", "horizon"]
+FORECAST_KEY_COLUMNS = ["dag_id", "task_id", "metric", "horizon"]  # of orc_ai.forecast.schema.FORECAST_SCHEMA
 NO_TASK_HISTORY = "no task history has been loaded yet (the airflow_task_runs table is empty or not built)"
 NO_FORECAST = "no forecast yet"
 
@@ -84,16 +84,21 @@ class ForecastLookupArgs(BaseModel):
     horizon: str | None = Field(
         default=None, max_length=50, description="One forecast horizon as the forecasts table writes it; omit for all."
     )
+    metric: Literal["duration_s", "failure_rate"] | None = Field(
+        default=None, description="duration_s or failure_rate; omit for both."
+    )
 
 
 def forecast_lookup(args: ForecastLookupArgs, ctx: ToolContext) -> dict[str, Any]:
-    """The failure forecast rows for a DAG or task, or "no forecast yet"."""
+    """The duration and failure-rate forecast rows for a DAG or task, or "no forecast yet"."""
     if ctx.forecasts is None or ctx.forecasts.is_empty():
         return {"available": False, "dag_id": args.dag_id, "task_id": args.task_id, "message": NO_FORECAST}
-    require_columns(ctx.forecasts, "forecasts", [*FORECAST_KEY_COLUMNS, "failure_probability"])
+    require_columns(ctx.forecasts, "forecasts", [*FORECAST_KEY_COLUMNS, "predicted"])
     rows = _subject(ctx.forecasts, args.dag_id, args.task_id)
     if args.horizon is not None:
         rows = rows.filter(pl.col("horizon").cast(pl.String) == args.horizon)
+    if args.metric is not None:
+        rows = rows.filter(pl.col("metric") == args.metric)
     rows = rows.sort(FORECAST_KEY_COLUMNS)
     answer: dict[str, Any] = {
         "available": True,
