@@ -16,6 +16,7 @@ TASK_RUN_COLUMNS = [
     "dag_id",
     "task_id",
     "run_id",
+    "map_index",
     "try_number",
     "state",
     "start_date",
@@ -53,8 +54,11 @@ def get_task_history(args: TaskHistoryArgs, ctx: ToolContext) -> dict[str, Any]:
     """The task's recent tries (latest first), counts by state, and its latest failure."""
     if ctx.task_runs is None or ctx.task_runs.is_empty():
         return {"available": False, "dag_id": args.dag_id, "task_id": args.task_id, "message": NO_TASK_HISTORY}
-    require_columns(ctx.task_runs, "airflow_task_runs", TASK_RUN_COLUMNS)
-    runs = _subject(ctx.task_runs, args.dag_id, args.task_id).sort(
+    task_runs = ctx.task_runs
+    if "map_index" not in task_runs.columns:  # a table of unmapped tasks only
+        task_runs = task_runs.with_columns(map_index=pl.lit(-1, pl.Int32))
+    require_columns(task_runs, "airflow_task_runs", TASK_RUN_COLUMNS)
+    runs = _subject(task_runs, args.dag_id, args.task_id).sort(
         ["start_date", "try_number"], descending=True, nulls_last=True
     )
     states = dict(runs.group_by("state").len().sort("state").iter_rows()) if runs.height else {}
