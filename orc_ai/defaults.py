@@ -116,3 +116,10 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# Airflow task-run sync (airflow_bridge/sync.py, orc_ai/sensors/airflow.py)
+AIRFLOW_SENSOR_INTERVAL_S = 30  # seconds between airflow_metadata_sensor ticks
+AIRFLOW_SYNC_BUDGET_S = 20.0  # one pull stops paging after this and resumes on the next tick (ticks time out at 60 s)
+AIRFLOW_SYNC_OVERLAP_S = 120.0  # each pull re-reads this much before its watermark: commit lag and clock skew
+AIRFLOW_LOG_TAIL_LINES = 20  # lines of a failed try's log kept as log_tail
+AIRFLOW_LOG_TAIL_MAX_CHARS = 4000

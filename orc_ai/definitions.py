@@ -8,7 +8,18 @@ from typing import Any
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
+from orc_ai.assets import (
+    agent,
+    airflow_runs,
+    chunks,
+    communities,
+    documents,
+    embeddings,
+    entities,
+    events,
+    graph,
+    reports,
+)
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -26,6 +37,7 @@ from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.resources.policy import PolicyResource
 from orc_ai.resources.slack import SLACK_API, SlackResource
+from orc_ai.sensors.airflow import airflow_metadata_sensor, airflow_task_runs_job
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 from orc_ai.sensors.events import agent_events_job, agent_inbox_sensor
@@ -98,7 +110,7 @@ def build_resources() -> dict[str, object]:
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports, airflow_runs]
 )
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
@@ -108,8 +120,8 @@ knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetS
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
-    jobs=[knowledge_graph_job, ingest_job, agent_events_job],
-    sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor],
+    jobs=[knowledge_graph_job, ingest_job, agent_events_job, airflow_task_runs_job],
+    sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor, airflow_metadata_sensor],
     resources=build_resources(),
 )
 
