@@ -1,0 +1,98 @@
+"""Log grouping accuracy on the 8 LogHub-2k systems: ORC AI's template miner against drain3 with its defaults.
+
+A line is right when the set of lines in its predicted group is exactly the set of lines of its true EventId
+(the grouping accuracy of Zhu et al., ICSE-SEIP 2019). Both methods see the Content column only; ``orc_ai_raw_lines`` is our miner on the raw ``.log`` lines, headers
+stripped by its own detector (a check of header stripping, not part of the comparison). drain3 runs in
+its own venv (``scripts/setup-drain3``; it pins cachetools 4, which breaks mlflow here) through a subprocess.
+
+    scripts/setup-drain3 && .venv/bin/python benchmarks/log_grouping.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from any directory: import this checkout's package
+    sys.path.insert(0, str(ROOT))
+
+from orc_ai.logs.miner import DEFAULT_PARAMS, cluster_messages  # noqa: E402
+
+DATA = ROOT.parent.parent / "shared" / "data" / "loghub"
+SYSTEMS = ["Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper"]
+DRAIN3_PYTHON = ROOT / ".cache" / "venvs" / "drain3" / "bin" / "python"
+# run inside the drain3 venv: one message per stdin line, one cluster id per stdout line
+_DRAIN3 = """
+import sys
+from drain3 import TemplateMiner
+miner = TemplateMiner()
+ids = [miner.add_log_message(line.rstrip("\\n"))["cluster_id"] for line in sys.stdin]
+print("\\n".join(map(str, ids)))
+"""
+
+
+def grouping_accuracy(truth: list[str], predicted: list[object]) -> float:
+    """Share of lines whose predicted group is exactly the set of lines of their true event."""
+    true_groups: dict[str, set[int]] = defaultdict(set)
+    predicted_groups: dict[object, set[int]] = defaultdict(set)
+    for i, (t, p) in enumerate(zip(truth, predicted, strict=True)):
+        true_groups[t].add(i)
+        predicted_groups[p].add(i)
+    right = sum(len(members) for members in predicted_groups.values()
+                if len({truth[i] for i in members}) == 1 and members == true_groups[truth[next(iter(members))]])
+    return right / len(truth)
+
+
+def load(system: str, data: Path) -> tuple[list[str], list[str]]:
+    with open(data / system / f"{system}_2k.log_structured.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [r["Content"] for r in rows], [r["EventId"] for r in rows]
+
+
+def run_drain3(messages: list[str]) -> list[str]:
+    if not DRAIN3_PYTHON.exists():
+        sys.exit(f"drain3 venv missing at {DRAIN3_PYTHON}: run scripts/setup-drain3")
+    out = subprocess.run([str(DRAIN3_PYTHON), "-c", _DRAIN3], input="\n".join(messages) + "\n",
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--systems", nargs="*", default=SYSTEMS)
+    parser.add_argument("--no-drain3", action="store_true", help="Skip the drain3 baseline.")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results_log_grouping.json")
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    for system in args.systems:
+        messages, truth = load(system, args.data)
+        started = time.perf_counter()
+        ours = grouping_accuracy(truth, cluster_messages(messages).clusters)
+        seconds = time.perf_counter() - started
+        # the same miner on the raw .log lines: headers (timestamp, level, component) stripped by its own detector
+        raw = (args.data / system / f"{system}_2k.log").read_text(encoding="utf-8", errors="replace").splitlines()
+        on_raw = grouping_accuracy(truth, cluster_messages(raw).clusters) if len(raw) == len(truth) else None
+        results[system] = {"orc_ai": round(ours, 4), "orc_ai_seconds": round(seconds, 2),
+                           "orc_ai_raw_lines": None if on_raw is None else round(on_raw, 4)}
+        if not args.no_drain3:
+            results[system]["drain3"] = round(grouping_accuracy(truth, run_drain3(messages)), 4)
+        print(system, results[system], flush=True)
+    methods = ["orc_ai"] + ([] if args.no_drain3 else ["drain3"])
+    mean = {m: round(sum(r[m] for r in results.values()) / len(results), 4) for m in methods}
+    print("mean", mean)
+    if set(args.systems) == set(SYSTEMS) and not args.no_drain3:
+        args.out.write_text(json.dumps({"date": date.today().isoformat(), "params": DEFAULT_PARAMS,
+                                        "systems": results, "mean": mean}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
