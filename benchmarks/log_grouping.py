@@ -1,9 +1,10 @@
 """Log grouping accuracy on the 8 LogHub-2k systems: ORC AI's template miner against drain3 with its defaults.
 
 A line is right when the set of lines in its predicted group is exactly the set of lines of its true EventId
-(the grouping accuracy of Zhu et al., ICSE-SEIP 2019). Both methods see the Content column only; ``orc_ai_raw_lines`` is our miner on the raw ``.log`` lines, headers
-stripped by its own detector (a check of header stripping, not part of the comparison). drain3 runs in
-its own venv (``scripts/setup-drain3``; it pins cachetools 4, which breaks mlflow here) through a subprocess.
+(the grouping accuracy of Zhu et al., ICSE-SEIP 2019). Both methods see the Content column only;
+``orc_ai_raw_lines`` is our miner on the raw ``.log`` lines, headers stripped by its own detector (a check of
+header stripping, not part of the comparison). drain3 runs in its own venv (``scripts/setup-drain3``; it pins
+cachetools 4, which breaks mlflow here) through a subprocess.
 
     scripts/setup-drain3 && .venv/bin/python benchmarks/log_grouping.py
 """

@@ -115,3 +115,7 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# failure_log_clusters (orc_ai/logs; BENCHMARKS.md "Log grouping (LogHub-2k)")
+LOG_MAX_CONSTANT_VALUES = 3  # a masked position with at most this many distinct plain words splits its cluster
+LOG_CLUSTER_EXAMPLES = 3  # example tries kept per failure category

@@ -35,16 +35,19 @@ _SEPARATOR = re.compile(r"^[-|:]+(?=\s)")
 # fields that may follow the anchor, tried in this order at each step
 _FIELDS = [
     re.compile(rf"^\[\s*{_TIMESTAMP}\s*\]|^{_TIMESTAMP}(?=\s)", re.IGNORECASE),
-    re.compile(rf"^[\[<(]?{_LEVELS}[\]>)]?:?(?=\s|$)", re.IGNORECASE),
+    re.compile(rf"^(?:[\[<(]\s*{_LEVELS}\s*[\]>)]|{_LEVELS}:?)(?=\s|$)", re.IGNORECASE),
     re.compile(r"^\d+(?=\s)"),  # pid / thread number
     re.compile(r"^\[[^\[\]\s]*(?:\[[^\[\]]*\][^\[\]\s]*)*\](?=\s|:)"),  # [main], [QuorumPeer[myid=1]/...@774]
+    re.compile(r"^\{[^{}\s]*\}(?=\s)"),  # {taskinstance.py:301}
     _SEPARATOR,
+    re.compile(r"^[\w.$@-]+(?=\s+-\s)"),  # a thread or host name before `` - ``
     # a bracketed field with spaces (``[IPC Server Responder]``) only where a component or `` - `` follows it:
     # a message may start with one (``[client 10.0.0.1] Directory index forbidden``)
     re.compile(r"^\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\](?=\s+-\s|\s+[A-Za-z_][\w.$@]*:\s)"),
 ]
 # a component name right before the message: ``sshd(pam_unix)[19939]:``, ``org.apache.hadoop.Foo:``, ``kernel:``
-_COMPONENT = re.compile(r"^[A-Za-z_][\w.$@/()\-]*(?:\[\d+\])?:(?=\s)")
+# (not an exception's class: ``psycopg2.OperationalError: could not connect`` is the message)
+_COMPONENT = re.compile(r"^(?![\w.$]*(?:Error|Exception|Warning|Failure):)[A-Za-z_][\w.$@/()\-]*(?:\[\d+\])?:(?=\s)")
 # a host name before the component, as syslog writes it: ``combo sshd[1]:``
 _HOST_COMPONENT = re.compile(r"^[A-Za-z0-9][\w.\-]*\s+(?=[A-Za-z_][\w.$@/()\-]*(?:\[\d+\])?:\s)")
 
