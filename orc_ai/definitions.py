@@ -9,6 +9,7 @@ import dagster as dg
 
 from orc_ai import defaults, settings
 from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
+from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -82,7 +83,7 @@ def build_resources() -> dict[str, object]:
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports, log_cluster_assets]
 )
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
