@@ -30,13 +30,16 @@ from orc_ai.logs.miner import DEFAULT_PARAMS, cluster_messages  # noqa: E402
 DATA = ROOT.parent.parent / "shared" / "data" / "loghub"
 SYSTEMS = ["Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper"]
 DRAIN3_PYTHON = ROOT / ".cache" / "venvs" / "drain3" / "bin" / "python"
-# run inside the drain3 venv: one message per stdin line, one cluster id per stdout line
+# run inside the drain3 venv: stdin a JSON list of batches of messages, stdout the cluster ids of each batch
+# (a fresh miner with its defaults per batch)
 _DRAIN3 = """
-import sys
+import json, sys
 from drain3 import TemplateMiner
-miner = TemplateMiner()
-ids = [miner.add_log_message(line.rstrip("\\n"))["cluster_id"] for line in sys.stdin]
-print("\\n".join(map(str, ids)))
+out = []
+for batch in json.load(sys.stdin):
+    miner = TemplateMiner()
+    out.append([miner.add_log_message(m)["cluster_id"] for m in batch])
+json.dump(out, sys.stdout)
 """
 
 
@@ -58,12 +61,20 @@ def load(system: str, data: Path) -> tuple[list[str], list[str]]:
     return [r["Content"] for r in rows], [r["EventId"] for r in rows]
 
 
-def run_drain3(messages: list[str]) -> list[str]:
+def run_drain3(batches: list[list[str]]) -> list[list[int]]:
+    """drain3's cluster ids for each batch, each batch mined from scratch."""
     if not DRAIN3_PYTHON.exists():
         sys.exit(f"drain3 venv missing at {DRAIN3_PYTHON}: run scripts/setup-drain3")
-    out = subprocess.run([str(DRAIN3_PYTHON), "-c", _DRAIN3], input="\n".join(messages) + "\n",
+    out = subprocess.run([str(DRAIN3_PYTHON), "-c", _DRAIN3], input=json.dumps(batches),
                          capture_output=True, text=True, check=True)
-    return out.stdout.split()
+    return json.loads(out.stdout)
+
+
+def batched_accuracy(truth: list[str], predicted: list[list[object]], size: int) -> float:
+    """Mean grouping accuracy over consecutive batches of ``size`` lines, each clustered on its own."""
+    scores = [grouping_accuracy(truth[i:i + size], p) for i, p in zip(range(0, len(truth), size), predicted,
+                                                                     strict=True)]
+    return sum(scores) / len(scores)
 
 
 def main() -> None:
@@ -71,6 +82,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--systems", nargs="*", default=SYSTEMS)
     parser.add_argument("--no-drain3", action="store_true", help="Skip the drain3 baseline.")
+    parser.add_argument("--batch-size", type=int, default=100,
+                        help="Also score batches of this many lines, each clustered alone (small inputs).")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results_log_grouping.json")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
@@ -84,14 +97,21 @@ def main() -> None:
         on_raw = grouping_accuracy(truth, cluster_messages(raw).clusters) if len(raw) == len(truth) else None
         results[system] = {"orc_ai": round(ours, 4), "orc_ai_seconds": round(seconds, 2),
                            "orc_ai_raw_lines": None if on_raw is None else round(on_raw, 4)}
+        batches = [messages[i:i + args.batch_size] for i in range(0, len(messages), args.batch_size)]
+        results[system][f"orc_ai_batches_of_{args.batch_size}"] = round(batched_accuracy(
+            truth, [cluster_messages(b).clusters for b in batches], args.batch_size), 4)
         if not args.no_drain3:
-            results[system]["drain3"] = round(grouping_accuracy(truth, run_drain3(messages)), 4)
+            whole, *parts = run_drain3([messages, *batches])
+            results[system]["drain3"] = round(grouping_accuracy(truth, whole), 4)
+            results[system][f"drain3_batches_of_{args.batch_size}"] = round(
+                batched_accuracy(truth, parts, args.batch_size), 4)
         print(system, results[system], flush=True)
-    methods = ["orc_ai"] + ([] if args.no_drain3 else ["drain3"])
-    mean = {m: round(sum(r[m] for r in results.values()) / len(results), 4) for m in methods}
+    methods = [m for m in next(iter(results.values())) if not m.endswith("seconds")]
+    mean = {m: round(sum(r[m] or 0.0 for r in results.values()) / len(results), 4) for m in methods}
     print("mean", mean)
     if set(args.systems) == set(SYSTEMS) and not args.no_drain3:
         args.out.write_text(json.dumps({"date": date.today().isoformat(), "params": DEFAULT_PARAMS,
+                                        "batch_size": args.batch_size,
                                         "systems": results, "mean": mean}, indent=2) + "\n")
 
 

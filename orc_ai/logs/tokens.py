@@ -12,6 +12,7 @@ are masked: nothing here knows a particular system's log format.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from orc_ai.logs.models import WILDCARD
 
@@ -39,6 +40,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _RUNS = re.compile(r"(?:<\*>[./:_#@-]*){2,}")
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: a log has far fewer distinct words than words
 def mask_token(token: str) -> str:
     """``token`` with its variable parts replaced by ``<*>`` (delimiters around them kept)."""
     if token == WILDCARD:
