@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from any directory: import this checkout's package
     sys.path.insert(0, str(ROOT))
 
-from orc_ai.logs.miner import DEFAULT_PARAMS, cluster_messages  # noqa: E402
+from orc_ai.logs.miner import MinerParams, cluster_messages  # noqa: E402
 
 DATA = ROOT.parent.parent / "shared" / "data" / "loghub"
 SYSTEMS = ["Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper"]
@@ -82,24 +82,27 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--systems", nargs="*", default=SYSTEMS)
     parser.add_argument("--no-drain3", action="store_true", help="Skip the drain3 baseline.")
+    parser.add_argument("--max-constant-values", type=int, default=MinerParams().max_constant_values,
+                        help="The miner's one parameter (the default is what the project ships).")
     parser.add_argument("--batch-size", type=int, default=100,
                         help="Also score batches of this many lines, each clustered alone (small inputs).")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results_log_grouping.json")
     args = parser.parse_args()
+    params = MinerParams(max_constant_values=args.max_constant_values)
     results: dict[str, dict[str, float]] = {}
     for system in args.systems:
         messages, truth = load(system, args.data)
         started = time.perf_counter()
-        ours = grouping_accuracy(truth, cluster_messages(messages).clusters)
+        ours = grouping_accuracy(truth, cluster_messages(messages, params).clusters)
         seconds = time.perf_counter() - started
         # the same miner on the raw .log lines: headers (timestamp, level, component) stripped by its own detector
         raw = (args.data / system / f"{system}_2k.log").read_text(encoding="utf-8", errors="replace").splitlines()
-        on_raw = grouping_accuracy(truth, cluster_messages(raw).clusters) if len(raw) == len(truth) else None
+        on_raw = grouping_accuracy(truth, cluster_messages(raw, params).clusters) if len(raw) == len(truth) else None
         results[system] = {"orc_ai": round(ours, 4), "orc_ai_seconds": round(seconds, 2),
                            "orc_ai_raw_lines": None if on_raw is None else round(on_raw, 4)}
         batches = [messages[i:i + args.batch_size] for i in range(0, len(messages), args.batch_size)]
         results[system][f"orc_ai_batches_of_{args.batch_size}"] = round(batched_accuracy(
-            truth, [cluster_messages(b).clusters for b in batches], args.batch_size), 4)
+            truth, [cluster_messages(b, params).clusters for b in batches], args.batch_size), 4)
         if not args.no_drain3:
             whole, *parts = run_drain3([messages, *batches])
             results[system]["drain3"] = round(grouping_accuracy(truth, whole), 4)
@@ -110,7 +113,7 @@ def main() -> None:
     mean = {m: round(sum(r[m] or 0.0 for r in results.values()) / len(results), 4) for m in methods}
     print("mean", mean)
     if set(args.systems) == set(SYSTEMS) and not args.no_drain3:
-        args.out.write_text(json.dumps({"date": date.today().isoformat(), "params": DEFAULT_PARAMS,
+        args.out.write_text(json.dumps({"date": date.today().isoformat(), "params": params.model_dump(),
                                         "batch_size": args.batch_size,
                                         "systems": results, "mean": mean}, indent=2) + "\n")
 
