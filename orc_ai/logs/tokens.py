@@ -4,8 +4,9 @@ First, variables that span several words are masked in the whole message: dates 
 (``Fri Jun 17 07:07:00 2005``) and numbers with a unit after a space (``5.2 KB``, ``30 ms``). Tokens are then the
 message's whitespace-separated words. A word that is wholly a variable (a number, hex value,
 IP address with or without port, UUID, path, URL, e-mail, date or time) becomes ``<*>``; inside any other word,
-every piece between delimiters (``= : , ; ( ) [ ] { } < > ' "``) that contains a digit becomes ``<*>``
-(``rhost=10.0.0.1`` -> ``rhost=<*>``, ``blk_-42`` -> ``<*>``, ``[pid 17]`` -> ``[pid <*>]``). Only generic shapes
+every piece between delimiters (``= : , ; . ( ) [ ] { } < > ' "``) that contains a digit becomes ``<*>``
+(``rhost=10.0.0.1`` -> ``rhost=<*>``, ``blk_-42`` -> ``<*>``, ``db-7.internal`` -> ``<*>.internal``), unless it
+is a name with one digit inside letters (``ssh2``, ``AmazonS3Exception``). Only generic shapes
 are masked: nothing here knows a particular system's log format.
 """
 
@@ -35,8 +36,10 @@ _DATE = re.compile(
 _UNIT = re.compile(
     r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s+(?:[KMGTP]i?B|B|bytes|[mun]?s|secs?|seconds|minutes|[KMG]B/s)(?=[\s,;:)\]]|$)"
 )
-_DELIMITERS = re.compile(r"([=:,;()\[\]{}<>'\"\s])")
+_DELIMITERS = re.compile(r"([=:,;()\[\]{}<>'\"\s.])")
 _HAS_DIGIT = re.compile(r"\d")
+# a name with one digit inside letters is a name, not a value: ssh2, log4j, AmazonS3Exception, IPv4
+_NAME_WITH_DIGIT = re.compile(r"^[A-Za-z]{2,}\d[A-Za-z]*$")
 _RUNS = re.compile(r"(?:<\*>[./:_#@-]*){2,}")
 
 
@@ -48,7 +51,8 @@ def mask_token(token: str) -> str:
     if _WHOLE.match(token):
         return _keep_brackets(token)
     parts = _DELIMITERS.split(token)
-    masked = "".join(WILDCARD if _HAS_DIGIT.search(p) or _WHOLE.match(p) and p else p for p in parts)
+    masked = "".join(WILDCARD if p and (_HAS_DIGIT.search(p) and not _NAME_WITH_DIGIT.match(p) or _WHOLE.match(p))
+                     else p for p in parts)
     return _RUNS.sub(WILDCARD, masked)
 
 

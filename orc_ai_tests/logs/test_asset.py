@@ -37,7 +37,7 @@ def test_the_asset_writes_one_row_per_category_with_params_and_metrics(tmp_path:
     meta = _metadata(result)
     assert meta["clusters"] == 4.0 and meta["failed_tries"] == 7.0
     assert meta["param_max_constant_values"] == 3
-    assert "ConnectionTimeout: timed out connecting to <*> after <*>" in meta["top_categories"]
+    assert "ConnectionTimeout: timed out connecting to <*>.internal:<*> after <*>" in meta["top_categories"]
 
 
 def test_a_rerun_after_an_upstream_change_equals_a_fresh_run(tmp_path: Path) -> None:

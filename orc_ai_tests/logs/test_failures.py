@@ -17,12 +17,12 @@ def test_one_category_per_failure_kind_with_counts_and_examples(task_runs: pl.Da
     found = cluster_failures(task_runs, max_examples=2)
     categories = _by_template(found.categories)
     assert set(categories) == {
-        "ConnectionTimeout: timed out connecting to <*> after <*>",
+        "ConnectionTimeout: timed out connecting to <*>.internal:<*> after <*>",
         "KeyError: 'customer_id'",
         "airflow.exceptions.AirflowException: Bash command failed. The command returned a non-zero exit code <*>.",
         NO_ERROR_TEXT,
     }
-    timeouts = categories["ConnectionTimeout: timed out connecting to <*> after <*>"]
+    timeouts = categories["ConnectionTimeout: timed out connecting to <*>.internal:<*> after <*>"]
     assert timeouts["count"] == 3
     assert timeouts["dag_ids"] == ["billing_invoice_export", "customer_360"]
     assert [t["task_id"] for t in timeouts["example_tries"]] == ["load_fx_rates", "load_fx_rates"]
@@ -57,6 +57,8 @@ def test_the_message_falls_back_to_the_log_tail() -> None:
     assert failure_message(None, None, AIRFLOW_TAIL) == (
         "airflow.exceptions.AirflowException: Bash command failed. The command returned a non-zero exit code 1.")
     assert failure_message("OSError", "OSError: disk full", None) == "OSError: disk full"
+    assert failure_message("RateLimitError", "stripe.error.RateLimitError: slow down", None) == (
+        "stripe.error.RateLimitError: slow down")
     assert failure_message("Killed", None, None) == "Killed"
     assert failure_message(None, None, None) == ""
 

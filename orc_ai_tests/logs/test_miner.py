@@ -39,7 +39,7 @@ def test_lines_of_one_event_share_a_cluster_and_events_stay_apart() -> None:
         frozenset({12}),
     }
     templates = set(result.templates.values())
-    assert "Failed password for <*> from <*> port <*> <*>" in templates
+    assert "Failed password for <*> from <*> port <*> ssh2" in templates
     assert "Connection closed by <*> [preauth]" in templates
     assert {"cupsd startup succeeded", "cupsd shutdown succeeded"} <= templates
 

@@ -11,6 +11,9 @@ from orc_ai.logs.tokens import mask_token, tokenize
     ("rhost=218.188.2.4", "rhost=<*>"), ("uid=0", "uid=<*>"), ("blk_-6952295868487656571", "<*>"),
     ("550e8400-e29b-41d4-a716-446655440000", "<*>"), ("(uid=0)", "(uid=<*>)"),
     ("password", "password"), ("user=root", "user=root"), ("[preauth]", "[preauth]"),
+    ("ssh2", "ssh2"), ("com.amazonaws.AmazonS3Exception:", "com.amazonaws.AmazonS3Exception:"),
+    ("broadcast_9_piece0", "<*>"), ("instruction......0", "instruction......<*>"),
+    ("fx-api-01.internal:443", "<*>.internal:<*>"),
 ])
 def test_mask_token(token: str, masked: str) -> None:
     assert mask_token(token) == masked
