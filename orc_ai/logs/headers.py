@@ -53,7 +53,12 @@ _HOST_COMPONENT = re.compile(r"^[A-Za-z0-9][\w.\-]*\s+(?=[A-Za-z_][\w.$@/()\-]*(
 
 
 def strip_header(line: str) -> str:
-    """``line`` without its header prefix; unchanged when it does not start with a timestamp or a level."""
+    """``line`` without its header prefix; unchanged when it does not start with a timestamp or a level, or when
+    nothing but the header would be left."""
+    return _strip(line) or line.strip()
+
+
+def _strip(line: str) -> str:
     match = _ANCHOR.match(line)
     if not match:
         return line.strip()

@@ -50,3 +50,7 @@ def test_an_exception_class_after_a_header_is_message_not_component() -> None:
 def test_a_header_alone_is_never_stripped_to_nothing() -> None:
     assert strip_header("2015-07-29 23:44:28,903 - ERROR [CommitProcessor:1:NIOServerCnxn@180] - Unexpected "
                         "Exception: ") == "Unexpected Exception:"
+
+
+def test_a_line_that_is_only_a_header_is_kept_as_its_message() -> None:
+    assert strip_header("2026-12-01 10:00:00,123 INFO") == "2026-12-01 10:00:00,123 INFO"
