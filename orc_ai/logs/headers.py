@@ -63,18 +63,17 @@ def _strip(line: str) -> str:
     if not match:
         return line.strip()
     rest = line[match.end():].lstrip(" \t:,|-").lstrip()
-    progressed, separated = True, False
+    progressed = True
     while progressed and rest:
         progressed = False
         for pattern in _FIELDS:
             found = pattern.match(rest)
             if found:
-                separated = pattern is _SEPARATOR
                 rest = rest[found.end():].lstrip()
+                if pattern is _SEPARATOR:  # ``... - message``: the separator ends the header
+                    return rest.strip()
                 progressed = True
                 break
-    if separated:  # ``... - message``: the separator ends the header
-        return rest.strip()
     host = _HOST_COMPONENT.match(rest)
     after_host = rest[host.end():] if host else rest
     component = _COMPONENT.match(after_host)

@@ -21,6 +21,8 @@ WITH_HEADERS = [
     ("2026-11-30T10:00:01.123456Z [error    ] Task failed with exception", "Task failed with exception"),
     ("2026-12-01 10:00:00,123 WARNING worker-3 - disk almost full", "disk almost full"),
     ("ERROR [main] org.example.Loader: could not load part 7", "could not load part 7"),
+    ("2015-07-31 19:30:07,452 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:Follower@63] - FOLLOWING - LEADER "
+     "ELECTION TOOK - 49", "FOLLOWING - LEADER ELECTION TOOK - 49"),
 ]
 WITHOUT_HEADERS = [
     "[client 222.166.160.184] Directory index forbidden by rule: /var/www/html/",
