@@ -14,7 +14,9 @@ before deciding which words are constants:
    variables (``<*>``). Words seen more often are constants shared with other events (``for``, ``from``).
 4. Refine: a masked position that holds only a few distinct plain words (letters, no digits) in a cluster is a
    constant after all (``cupsd startup`` / ``cupsd shutdown``): the cluster splits on it. ``max_constant_values``
-   is that limit; the one parameter, the same for every log.
+   is that limit; the one parameter, the same for every log. A word that fills a variable of two or more
+   templates is a value (a user in ``session opened for user news`` and ``session closed for user news``) and
+   never splits: in a small batch a variable often takes only a few values.
 
 Cluster ids are a hash of the template (:func:`orc_ai.logs.models.template_id`), never of order.
 """
@@ -31,7 +33,7 @@ from orc_ai.logs.headers import strip_header
 from orc_ai.logs.models import WILDCARD, LogClusters, template_id
 from orc_ai.logs.tokens import tokenize
 
-ALGORITHM = "frequency-partition-v1"
+ALGORITHM = "frequency-partition-v2"
 # a word that may be a constant after all: letters, no digits, not already (partly) masked
 _PLAIN_WORD = re.compile(r"^[^\d*<>]*[A-Za-z][^\d*<>]*$")
 
@@ -54,17 +56,30 @@ def mine_templates(token_lists: Sequence[Sequence[str]], max_constant_values: in
     for i, tokens in enumerate(token_lists):
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else None
         partitions[(len(tokens), first)].append(i)
-    templates: list[tuple[str, ...]] = [()] * len(token_lists)
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for (length, _), members in partitions.items():
         counts = Counter((p, token_lists[i][p]) for i in members for p in range(length))
-        groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i in members:
             groups[_frequency_template(token_lists[i], counts)].append(i)
-        for template, group in groups.items():
-            for i, refined in zip(group, _split_on_constants(template, group, token_lists, max_constant_values),
-                                  strict=True):
-                templates[i] = refined
+    shared = _values_of_several_templates(groups, token_lists)
+    templates: list[tuple[str, ...]] = [()] * len(token_lists)
+    for template, group in groups.items():
+        for i, refined in zip(group, _split_on_constants(template, group, token_lists, max_constant_values, shared),
+                              strict=True):
+            templates[i] = refined
     return templates
+
+
+def _values_of_several_templates(groups: dict[tuple[str, ...], list[int]],
+                                 token_lists: Sequence[Sequence[str]]) -> frozenset[str]:
+    """Words that fill a variable of more than one template: values (user names, hosts), not event constants."""
+    seen: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for template, group in groups.items():
+        for p, token in enumerate(template):
+            if token == WILDCARD:
+                for i in group:
+                    seen[token_lists[i][p]].add(template)
+    return frozenset(word for word, where in seen.items() if len(where) > 1)
 
 
 def _frequency_template(tokens: Sequence[str], counts: Counter) -> tuple[str, ...]:
@@ -77,13 +92,13 @@ def _frequency_template(tokens: Sequence[str], counts: Counter) -> tuple[str, ..
 
 
 def _split_on_constants(template: tuple[str, ...], group: list[int], token_lists: Sequence[Sequence[str]],
-                        max_values: int) -> list[tuple[str, ...]]:
+                        max_values: int, shared: frozenset[str]) -> list[tuple[str, ...]]:
     refined = [list(template) for _ in group]
     for p, token in enumerate(template):
         if token != WILDCARD:
             continue
         values = {token_lists[i][p] for i in group}
-        if len(values) <= max_values and all(_PLAIN_WORD.match(v) for v in values):
+        if len(values) <= max_values and all(_PLAIN_WORD.match(v) and v not in shared for v in values):
             for row, i in zip(refined, group, strict=True):
                 row[p] = token_lists[i][p]
     return [tuple(row) for row in refined]

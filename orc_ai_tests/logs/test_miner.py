@@ -79,3 +79,15 @@ def test_blank_lines_belong_to_no_cluster_and_keep_the_alignment() -> None:
     assert result.clusters[1] == result.clusters[3] is not None
     assert result.counts() == {result.clusters[1]: 2}
     assert cluster_messages([]).clusters == []
+
+
+def test_a_word_that_fills_the_variables_of_two_templates_is_a_value() -> None:
+    lines = ["session opened for user news by (uid=0)", "session closed for user news",
+             "session opened for user cyrus by (uid=0)", "session closed for user cyrus",
+             "session opened for user news by (uid=0)", "session closed for user news"]
+    result = cluster_messages(lines)
+    assert result.clusters[0] == result.clusters[2] != result.clusters[1] == result.clusters[3]
+    assert set(result.templates.values()) == {"session opened for user <*> by (uid=<*>)",
+                                              "session closed for user <*>"}
+    alone = cluster_messages(lines[::2])  # only one template: two plain words are constants of two events
+    assert alone.clusters[0] != alone.clusters[1]
