@@ -17,7 +17,7 @@ from orc_ai import defaults
 from orc_ai.logs.headers import strip_header
 from orc_ai.logs.miner import ALGORITHM, MinerParams, cluster_messages
 from orc_ai.logs.models import template_id
-from orc_ai.taskruns.schema import TASK_RUNS_SCHEMA, TRY_KEY
+from orc_ai.taskruns.schema import TASK_RUNS_SCHEMA, TRY_KEY, conform_task_runs
 
 FAILED_STATES = ("failed", "up_for_retry")
 NO_ERROR_TEXT = "<no error text>"
@@ -65,9 +65,10 @@ def _first_line(text: str | None) -> str:
 
 def cluster_failures(task_runs: pl.DataFrame, *, params: MinerParams | None = None,
                      max_examples: int = defaults.LOG_CLUSTER_EXAMPLES) -> FailureClusters:
-    """Cluster the failed tries of ``task_runs`` (TASK_RUNS_SCHEMA) into failure categories."""
+    """Cluster the failed tries of ``task_runs`` (TASK_RUNS_SCHEMA; conformed first, so a frame lacking a key
+    column raises ``ValueError``) into failure categories."""
     params = params or MinerParams(max_constant_values=defaults.LOG_MAX_CONSTANT_VALUES)
-    failed = task_runs.filter(pl.col("state").is_in(FAILED_STATES)).sort(list(TRY_KEY))
+    failed = conform_task_runs(task_runs).filter(pl.col("state").is_in(FAILED_STATES))
     messages = [failure_message(c, m, t) for c, m, t in
                 failed.select("error_class", "error_message", "log_tail").iter_rows()]
     found = cluster_messages(messages, params)
@@ -90,8 +91,7 @@ def cluster_failures(task_runs: pl.DataFrame, *, params: MinerParams | None = No
         .with_columns(pl.col("cluster_id").replace_strict(templates, return_dtype=pl.String()).alias("template"))
         .sort(["count", "cluster_id"], descending=[True, False])
     )
-    categories = pl.DataFrame(categories.select(list(CATEGORIES_SCHEMA)), schema=CATEGORIES_SCHEMA) \
-        if categories.height else pl.DataFrame(schema=CATEGORIES_SCHEMA)
+    categories = categories.select(list(CATEGORIES_SCHEMA)).cast(CATEGORIES_SCHEMA)
     metrics = {
         "failed_tries": float(failed.height),
         "clusters": float(categories.height),
@@ -100,12 +100,13 @@ def cluster_failures(task_runs: pl.DataFrame, *, params: MinerParams | None = No
     }
     return FailureClusters(
         categories=categories,
-        assignments=pl.DataFrame(assignments, schema=ASSIGNMENTS_SCHEMA),
+        assignments=assignments.cast(ASSIGNMENTS_SCHEMA),
         params={"algorithm": ALGORITHM, **params.model_dump(), "max_examples": max_examples},
         metrics=metrics,
     )
 
 
-def failure_log_clusters(task_runs: pl.DataFrame, **kwargs: object) -> pl.DataFrame:
-    """One row per failure category of the failed tries: cluster_id, template, count, example tries, ..."""
-    return cluster_failures(task_runs, **kwargs).categories  # type: ignore[arg-type]
+def failure_log_clusters(task_runs: pl.DataFrame, *, params: MinerParams | None = None,
+                         max_examples: int = defaults.LOG_CLUSTER_EXAMPLES) -> pl.DataFrame:
+    """One row per failure category of the failed tries (CATEGORIES_SCHEMA): id, template, count, examples."""
+    return cluster_failures(task_runs, params=params, max_examples=max_examples).categories

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
-from orc_ai.logs.failures import NO_ERROR_TEXT, cluster_failures, failure_log_clusters, failure_message
+from orc_ai.logs.failures import (
+    CATEGORIES_SCHEMA,
+    NO_ERROR_TEXT,
+    cluster_failures,
+    failure_log_clusters,
+    failure_message,
+)
 from orc_ai.taskruns.schema import TRY_KEY
 from orc_ai_tests.logs.conftest import AIRFLOW_TAIL
 
@@ -66,4 +73,15 @@ def test_the_message_falls_back_to_the_log_tail() -> None:
 def test_no_failed_tries_gives_an_empty_table(task_runs: pl.DataFrame) -> None:
     found = cluster_failures(task_runs.filter(pl.col("state") == "success"))
     assert found.categories.height == 0 and found.assignments.height == 0
+    assert found.categories.schema == pl.Schema(CATEGORIES_SCHEMA)
     assert found.metrics["clusters"] == 0.0
+
+
+def test_a_frame_without_the_try_key_is_a_clear_error(task_runs: pl.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"lack key columns \['try_number'\]"):
+        cluster_failures(task_runs.drop("try_number"))
+
+
+def test_optional_columns_may_be_missing(task_runs: pl.DataFrame) -> None:
+    found = cluster_failures(task_runs.drop("log_tail", "end_date"))
+    assert found.categories["count"].sum() == 7
