@@ -67,7 +67,7 @@ def cluster_failures(task_runs: pl.DataFrame, *, params: MinerParams | None = No
                      max_examples: int = defaults.LOG_CLUSTER_EXAMPLES) -> FailureClusters:
     """Cluster the failed tries of ``task_runs`` (TASK_RUNS_SCHEMA; conformed first, so a frame lacking a key
     column raises ``ValueError``) into failure categories."""
-    params = params or MinerParams(max_constant_values=defaults.LOG_MAX_CONSTANT_VALUES)
+    params = params or MinerParams()
     failed = conform_task_runs(task_runs).filter(pl.col("state").is_in(FAILED_STATES))
     messages = [failure_message(c, m, t) for c, m, t in
                 failed.select("error_class", "error_message", "log_tail").iter_rows()]

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
+from orc_ai import defaults
 from orc_ai.logs.headers import strip_header
 from orc_ai.logs.models import WILDCARD, LogClusters, template_id
 from orc_ai.logs.tokens import tokenize
@@ -42,15 +43,19 @@ class MinerParams(BaseModel):
     """Parameters of the template miner (logged with every run that uses it)."""
 
     max_constant_values: int = Field(
-        default=3, ge=0, description="A masked position with at most this many distinct plain words splits its "
-                                     "cluster (the words are constants of distinct events).")
+        default=defaults.LOG_MAX_CONSTANT_VALUES,
+        ge=0,
+        description="A masked position with at most this many distinct plain words splits its cluster (the words "
+        "are constants of distinct events).",
+    )
     strip_headers: bool = Field(default=True, description="Strip a timestamp/level/component header first.")
 
 
 DEFAULT_PARAMS: dict[str, object] = {"algorithm": ALGORITHM, **MinerParams().model_dump()}
 
 
-def mine_templates(token_lists: Sequence[Sequence[str]], max_constant_values: int = 3) -> list[tuple[str, ...]]:
+def mine_templates(token_lists: Sequence[Sequence[str]],
+                   max_constant_values: int = defaults.LOG_MAX_CONSTANT_VALUES) -> list[tuple[str, ...]]:
     """The template (a token tuple, variables ``<*>``) of each tokenised message, in order."""
     partitions: dict[tuple[int, str | None], list[int]] = defaultdict(list)
     for i, tokens in enumerate(token_lists):
