@@ -53,7 +53,7 @@ def failure_message(error_class: str | None, error_message: str | None, log_tail
         lines = [strip_header(line) for line in log_tail.splitlines() if line.strip()]
         errorish = [line for line in lines if _ERRORISH.search(line)]
         text = (errorish or lines or [""])[-1]
-    named = text.split(":", 1)[0]  # ``stripe.error.RateLimitError: ...`` already names its class
+    named = re.split(r"[:\s(]", text, maxsplit=1)[0]  # ``stripe.error.RateLimitError: ...`` names its class
     if error_class and named != error_class and not named.endswith(f".{error_class}"):
         text = f"{error_class}: {text}" if text else error_class
     return text

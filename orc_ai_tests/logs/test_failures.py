@@ -66,6 +66,8 @@ def test_the_message_falls_back_to_the_log_tail() -> None:
     assert failure_message("OSError", "OSError: disk full", None) == "OSError: disk full"
     assert failure_message("RateLimitError", "stripe.error.RateLimitError: slow down", None) == (
         "stripe.error.RateLimitError: slow down")
+    assert failure_message("ExecutorLostFailure", "ExecutorLostFailure (executor 3 exited)", None) == (
+        "ExecutorLostFailure (executor 3 exited)")
     assert failure_message("Killed", None, None) == "Killed"
     assert failure_message(None, None, None) == ""
 
