@@ -123,3 +123,7 @@ AIRFLOW_SYNC_BUDGET_S = 20.0  # one pull stops paging after this and resumes on 
 AIRFLOW_SYNC_OVERLAP_S = 120.0  # each pull re-reads this much before its watermark: commit lag and clock skew
 AIRFLOW_LOG_TAIL_LINES = 20  # lines of a failed try's log kept as log_tail
 AIRFLOW_LOG_TAIL_MAX_CHARS = 4000
+
+# failure_log_clusters (orc_ai/logs; BENCHMARKS.md "Log grouping (LogHub-2k)")
+LOG_MAX_CONSTANT_VALUES = 3  # a masked position with at most this many distinct plain words splits its cluster
+LOG_CLUSTER_EXAMPLES = 3  # example tries kept per failure category

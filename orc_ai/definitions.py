@@ -8,18 +8,9 @@ from typing import Any
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import (
-    agent,
-    airflow_runs,
-    chunks,
-    communities,
-    documents,
-    embeddings,
-    entities,
-    events,
-    graph,
-    reports,
-)
+from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
+from orc_ai.assets import airflow_runs as airflow_run_assets
+from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -27,6 +18,7 @@ from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
+from orc_ai.checks import task_runs as task_run_checks
 from orc_ai.errors import ConfigError
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
@@ -110,10 +102,12 @@ def build_resources() -> dict[str, object]:
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports, airflow_runs]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
+    + [airflow_run_assets, log_cluster_assets]
 )
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
+    + [task_run_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 
