@@ -115,3 +115,12 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# Airflow-side bridge DAGs: Dagster's GraphQL API (airflow_bridge/dagster_graphql.py)
+DAGSTER_URL = "http://127.0.0.1:3000"  # the dagster-webserver; Airflow Variable / env ORC_AI_DAGSTER_URL override it
+DAGSTER_REQUEST_TIMEOUT_S = 30.0  # per GraphQL request
+DAGSTER_LAUNCH_TIMEOUT_S = 120.0  # launchRun: the default run coordinator answers once the run process started
+DAGSTER_MAX_RETRIES = 3  # retries of reads (and of launches that never reached the server), exponential backoff
+DAGSTER_BACKOFF_S = 0.5
+DAGSTER_RUN_TIMEOUT_S = 3600.0  # how long a bridge task waits for its Dagster run
+DAGSTER_POLL_S = 5.0  # seconds between two status reads of that run
