@@ -175,10 +175,13 @@ class DagsterGraphQLClient:
         wanted = ["/".join(p) for p in paths]
         missing = [k for k in wanted if k not in found]
         if missing:
-            known = "not materialisable" if {_node_key(n) for n in nodes} & set(missing) else "not defined"
+            present = {_node_key(n) for n in nodes}
+            undefined = [k for k in missing if k not in present]
+            source = [k for k in missing if k in present]
+            parts = [f"{', '.join(undefined)} not defined"] if undefined else []
+            parts += [f"{', '.join(source)} not materialisable (source assets)"] if source else []
             raise DagsterAssetNotFoundError(
-                f"asset(s) {', '.join(missing)} {known} in any code location of Dagster at {self.base_url}",
-                missing=missing,
+                f"asset(s) {'; '.join(parts)} in any code location of Dagster at {self.base_url}", missing=missing
             )
         return {k: found[k] for k in wanted}
 

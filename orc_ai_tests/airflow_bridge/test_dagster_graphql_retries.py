@@ -1,4 +1,4 @@
-"""Retries of the Dagster client over a scripted transport: reads are repeated, a launch never is."""
+"""The Dagster client over a scripted transport: reads are retried, a launch never is; missing assets named."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from airflow_bridge.dagster_errors import DagsterUnavailableError
+from airflow_bridge.dagster_errors import DagsterAssetNotFoundError, DagsterUnavailableError
 from airflow_bridge.dagster_graphql import LAUNCH_TAG, DagsterGraphQLClient
 
 REPOSITORY = {"name": "__repository__", "location": {"name": "orc_ai"}}
@@ -59,3 +59,14 @@ def test_a_lost_launch_without_a_run_is_not_repeated() -> None:
     with client_over(server) as client, pytest.raises(DagsterUnavailableError, match="did not answer"):
         client.launch_assets(["raw_docs"])
     assert server.calls.count("OrcLaunchRun") == 1
+
+
+def test_undefined_and_source_assets_are_named_apart() -> None:
+    source = {"assetKey": {"path": ["ops", "task_log"]}, "isMaterializable": False, "repository": REPOSITORY}
+    nodes = {"assetNodes": NODES["assetNodes"] + [source]}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"data": nodes}))
+    with DagsterGraphQLClient("http://dagster", transport=transport) as client:
+        with pytest.raises(DagsterAssetNotFoundError) as caught:
+            client.asset_repositories(["raw_docs", "nope", ["ops", "task_log"]])
+    assert caught.value.missing == ["nope", "ops/task_log"]
+    assert str(caught.value).startswith("asset(s) nope not defined; ops/task_log not materialisable (source assets)")
