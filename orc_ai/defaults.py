@@ -128,3 +128,12 @@ AIRFLOW_LOG_TAIL_MAX_CHARS = 4000
 # failure_log_clusters (orc_ai/logs; BENCHMARKS.md "Log grouping (LogHub-2k)")
 LOG_MAX_CONSTANT_VALUES = 3  # a masked position with at most this many distinct plain words splits its cluster
 LOG_CLUSTER_EXAMPLES = 3  # example tries kept per failure category
+
+# Airflow-side bridge DAGs: Dagster's GraphQL API (airflow_bridge/dagster_graphql.py)
+DAGSTER_URL = "http://127.0.0.1:3000"  # the dagster-webserver; Airflow Variable / env ORC_AI_DAGSTER_URL override it
+DAGSTER_REQUEST_TIMEOUT_S = 30.0  # per GraphQL request
+DAGSTER_LAUNCH_TIMEOUT_S = 120.0  # launchRun: the default run coordinator answers once the run process started
+DAGSTER_MAX_RETRIES = 3  # retries of reads (and of launches that never reached the server), exponential backoff
+DAGSTER_BACKOFF_S = 0.5
+DAGSTER_RUN_TIMEOUT_S = 3600.0  # how long a bridge task waits for its Dagster run
+DAGSTER_POLL_S = 5.0  # seconds between two status reads of that run
