@@ -13,11 +13,9 @@ from dataclasses import dataclass
 # missing from orc_ai.definitions, and fails once one lands so that it is taken off this list.
 PENDING_ASSETS = frozenset(
     {
-        "airflow_task_runs",
         "task_duration_forecast",
         "failure_forecast",
         "run_anomalies",
-        "failure_log_clusters",
         "pipeline_kpis",
     }
 )
