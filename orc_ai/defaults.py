@@ -115,3 +115,11 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# Synthetic task-run histories (orc_ai/synthetic; the synthetic_task_runs asset and its gate)
+SYNTHETIC_ROWS = 10_000  # synthetic tries per materialisation
+SYNTHETIC_SYNTHESIZER = "gaussian_copula"  # or ctgan, tvae, copula_gan (slower: neural nets)
+SYNTHETIC_SEED = 42
+SYNTHETIC_DISTRIBUTION = "truncnorm"  # Gaussian copula marginals; SDV's default "beta" collapsed narrow columns here
+SYNTHETIC_MIN_REAL_TRIES = 2  # fewer real tries cannot be fitted at all (the quality gate judges the rest)
+SYNTHETIC_MIN_QUALITY = 0.8  # SDMetrics QualityReport overall score the blocking check requires
