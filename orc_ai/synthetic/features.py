@@ -29,13 +29,20 @@ EVALUATED_SDTYPES: dict[str, str] = {
     "run_type": "categorical",
     "error_class": "categorical",
 }
-# the synthesizer fits the same columns with dag_id and task_id joined into "task", and each duration as a multiple
-# of its task's median: a copula links a category to a number only through one correlation, so durations that differ
-# by task by orders of magnitude would otherwise be shared out among the tasks
-MODELLED_SDTYPES: dict[str, str] = {"task": "categorical"} | {
-    ("duration_ratio" if k == "duration_s" else k): v
-    for k, v in EVALUATED_SDTYPES.items()
-    if k not in ("dag_id", "task_id")
+# The synthesizer fits the same tries with dag_id and task_id joined into "task", and the numbers that depend most on
+# the task taken relative to it: a copula links a category to a number only through one correlation, so durations
+# that differ by task by orders of magnitude, or hourly next to nightly start times, would be shared out among tasks.
+# duration_ratio is the duration over the task's median; start_quantile the start hour's rank among the task's real
+# start hours (0..1), turned back through the task's own start hours. Error class and texts are not modelled: a
+# failed synthetic try takes them from a real failed try of the same task.
+MODELLED_SDTYPES: dict[str, str] = {
+    "task": "categorical",
+    "state": "categorical",
+    "try_number": "numerical",
+    "duration_ratio": "numerical",
+    "start_quantile": "numerical",
+    "weekday": "categorical",
+    "run_type": "categorical",
 }
 
 
@@ -55,21 +62,27 @@ def evaluated_view(task_runs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def task_medians(task_runs: pl.DataFrame) -> pl.DataFrame:
-    """Per task, the median duration of its successful tries (of all its timed tries when none succeeded)."""
+def task_scales(task_runs: pl.DataFrame) -> pl.DataFrame:
+    """Per task: the median duration of its successful tries (of all its timed tries when none succeeded), and its
+    real start hours, sorted."""
     timed = pl.col("duration_s").filter(pl.col("duration_s") > 0)
     ok = pl.col("duration_s").filter((pl.col("duration_s") > 0) & (pl.col("state") == "success"))
     median = pl.coalesce(ok.median(), timed.median(), pl.lit(1.0))
-    return task_runs.group_by("dag_id", "task_id").agg(median.alias("median_duration_s"))
+    view = evaluated_view(task_runs)
+    return view.group_by("dag_id", "task_id").agg(
+        median.alias("median_duration_s"), pl.col("start_hour").drop_nulls().sort().alias("start_hours")
+    )
 
 
 def modelled_view(task_runs: pl.DataFrame) -> pl.DataFrame:
-    """The evaluated view as the synthesizer fits it: dag_id and task_id joined into ``task``, and ``duration_ratio``
-    (duration over the task's median) in place of ``duration_s``."""
-    view = evaluated_view(task_runs).join(task_medians(task_runs), on=["dag_id", "task_id"], how="left")
+    """The tries as the synthesizer fits them (see MODELLED_SDTYPES)."""
+    view = evaluated_view(task_runs).join(task_scales(task_runs), on=["dag_id", "task_id"], how="left")
     task = pl.concat_str([pl.col("dag_id"), pl.col("task_id")], separator=TASK_KEY_SEPARATOR).alias("task")
     ratio = (pl.col("duration_s") / pl.col("median_duration_s")).alias("duration_ratio")
-    return view.with_columns(task, ratio).select(list(MODELLED_SDTYPES))
+    started = pl.col("start_hour").is_not_null()
+    rank = pl.col("start_hour").rank("ordinal").over("dag_id", "task_id")
+    quantile = ((rank - 0.5) / started.sum().over("dag_id", "task_id")).alias("start_quantile")
+    return view.with_columns(task, ratio, pl.when(started).then(quantile)).select(list(MODELLED_SDTYPES))
 
 
 def _task_profile(real: pl.DataFrame) -> pl.DataFrame:
@@ -113,9 +126,11 @@ def rebuild_task_runs(
     days = _weekday_days(weekdays, np.datetime64(first.replace(tzinfo=None), "D"), span_days, rng)
 
     frame = frame.with_columns(pl.Series("day", days).cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-    hour = pl.col("start_hour").clip(0.0, 24.0 - 1e-6)
+    frame = frame.join(task_scales(real), on=["dag_id", "task_id"], how="left")
+    hours = pl.col("start_hours")
+    index = (pl.col("start_quantile").clip(0.0, 1.0) * hours.list.len()).floor().cast(pl.Int64)
+    hour = hours.list.get(index.clip(0, hours.list.len() - 1), null_on_oob=True)
     start = pl.col("day") + pl.duration(microseconds=(hour * 3_600_000_000).round().cast(pl.Int64))
-    frame = frame.join(task_medians(real), on=["dag_id", "task_id"], how="left")
     duration = (pl.col("duration_ratio") * pl.col("median_duration_s")).clip(lower_bound=0.0)
     frame = frame.with_columns(
         start.alias("start_date"),
@@ -127,12 +142,11 @@ def rebuild_task_runs(
     )
     frame = frame.with_columns(
         ((pl.col("end_date") - pl.col("start_date")).dt.total_microseconds() / 1e6).alias("duration_s"),
-        pl.col("try_number").clip(lower_bound=1).cast(pl.Int32),
+        pl.col("try_number").clip(lower_bound=0).cast(pl.Int32),  # 0: a try that never ran
         pl.lit(-1, dtype=pl.Int32).alias("map_index"),
         (pl.lit(f"{SYNTHETIC_RUN_PREFIX}{label}__") + pl.col("row").cast(pl.String).str.zfill(len(str(n)))).alias(
             "run_id"
         ),
-        pl.when(pl.col("state").is_in(FAILED_STATES)).then(pl.col("error_class")).alias("error_class"),
     )
     frame = frame.join(_task_profile(real), on=["dag_id", "task_id"], how="left")
     frame = frame.with_columns(pl.max_horizontal("max_tries", "try_number").cast(pl.Int32).alias("max_tries"))
@@ -140,28 +154,26 @@ def rebuild_task_runs(
 
 
 def _with_real_errors(frame: pl.DataFrame, real: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """Copy error_message and log_tail from a real failed try of the same task and error class (else same class)."""
-    examples = real.filter(pl.col("error_class").is_not_null()).select(
-        "dag_id", "task_id", "error_class", "error_message", "log_tail"
+    """Each failed try takes error_class, error_message and log_tail from a real failed try of the same task (else
+    of the same DAG, else any), drawn uniformly; other tries have none."""
+    failed = real.filter(pl.col("state").is_in(FAILED_STATES)).select(
+        "dag_id", "task_id", pl.struct("error_class", "error_message", "log_tail").alias("error")
     )
-    if examples.is_empty():
-        return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in ("error_message", "log_tail"))
-    by_task = examples.group_by("dag_id", "task_id", "error_class", maintain_order=True).agg(
-        pl.col("error_message").alias("msgs"), pl.col("log_tail").alias("tails")
+    columns = [pl.lit(None, pl.String).alias(c) for c in ("error_class", "error_message", "log_tail")]
+    if failed.is_empty():
+        return frame.with_columns(columns)
+    by_task = failed.group_by("dag_id", "task_id").agg(pl.col("error").alias("task_errors"))
+    by_dag = failed.group_by("dag_id").agg(pl.col("error").alias("dag_errors"))
+    joined = (
+        frame.join(by_task, on=["dag_id", "task_id"], how="left")
+        .join(by_dag, on="dag_id", how="left")
+        .with_columns(
+            pl.coalesce("task_errors", "dag_errors", pl.lit(failed["error"].implode())).alias("errors"),
+        )
     )
-    by_class = examples.group_by("error_class", maintain_order=True).agg(
-        pl.col("error_message").alias("class_msgs"), pl.col("log_tail").alias("class_tails")
-    )
-    joined = frame.join(by_task, on=["dag_id", "task_id", "error_class"], how="left").join(
-        by_class, on="error_class", how="left"
-    )
-    msgs = pl.coalesce("msgs", "class_msgs")
-    tails = pl.when(pl.col("msgs").is_not_null()).then("tails").otherwise("class_tails")
-    joined = joined.with_columns(msgs.alias("msgs"), tails.alias("tails"))
-    lengths = joined["msgs"].list.len().fill_null(0).to_numpy()
-    pick = np.floor(rng.random(joined.height) * np.maximum(lengths, 1)).astype("int64")
-    joined = joined.with_columns(pl.Series("pick", pick))
+    pick = np.floor(rng.random(joined.height) * joined["errors"].list.len().to_numpy()).astype("int64")
+    chosen = pl.col("errors").list.get(pl.Series("pick", pick), null_on_oob=True)
+    is_failed = pl.col("state").is_in(FAILED_STATES)
     return joined.with_columns(
-        pl.col("msgs").list.get(pl.col("pick"), null_on_oob=True).alias("error_message"),
-        pl.col("tails").list.get(pl.col("pick"), null_on_oob=True).alias("log_tail"),
+        pl.when(is_failed).then(chosen.struct.field(c)).alias(c) for c in ("error_class", "error_message", "log_tail")
     )

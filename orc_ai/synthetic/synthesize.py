@@ -153,7 +153,7 @@ def synthesize_task_runs(
         model.fit({TABLE: modelled_view(real).to_pandas()})
         model._set_random_state(seed)  # noqa: SLF001  see the module docstring
         sampled = pl.from_pandas(model.sample(num_rows=rows)[TABLE])
-    sampled = sampled.cast({c: pl.String for c in ("task", "state", "run_type", "error_class")}, strict=False)
+    sampled = sampled.cast({c: pl.String for c in ("task", "state", "run_type")}, strict=False)
     task_runs = rebuild_task_runs(sampled, real, seed=seed)
     quality = score_quality(real, task_runs)
     params = {
