@@ -124,3 +124,6 @@ SYNTHETIC_SEED = 42
 SYNTHETIC_DISTRIBUTION = "truncnorm"  # Gaussian copula marginals; SDV's default "beta" collapsed narrow columns here
 SYNTHETIC_MIN_REAL_TRIES = 2  # fewer real tries cannot be fitted at all (the quality gate judges the rest)
 SYNTHETIC_MIN_QUALITY = 0.8  # SDMetrics QualityReport overall score the blocking check requires
+
+# Pipeline KPIs (orc_ai/kpis; the pipeline_kpis asset)
+KPI_ALERT_WINDOW_H = 24.0  # a failure_forecast row covers [forecast_for, forecast_for + this) (daily forecasts)
