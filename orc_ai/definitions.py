@@ -8,7 +8,8 @@ from typing import Any
 import dagster as dg
 
 from orc_ai import defaults, settings
-from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
+from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports, synthetic
+from orc_ai.assets import kpis as kpi_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -16,6 +17,7 @@ from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
+from orc_ai.checks import synthetic as synthetic_checks
 from orc_ai.errors import ConfigError
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
@@ -98,10 +100,18 @@ def build_resources() -> dict[str, object]:
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports, synthetic, kpi_assets]
 )
+# Upstreams of the operations assets that another branch produces: external until that asset is registered here
+_produced = {key for asset in all_assets for key in asset.keys}
+all_assets += [
+    dg.AssetsDefinition(specs=[dg.AssetSpec(k)])
+    for k in ("airflow_task_runs", "failure_forecast")
+    if dg.AssetKey(k) not in _produced
+]
 all_checks = dg.load_asset_checks_from_modules(
-    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
+    [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks,
+     synthetic_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 
