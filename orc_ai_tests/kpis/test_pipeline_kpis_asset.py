@@ -49,3 +49,15 @@ def test_before_any_forecast_exists_the_alert_scores_are_null_with_a_reason(tmp_
     assert meta["alert_precision"].value is None and meta["alert_recall"].value is None
     assert meta["alert_reason"].value == "no forecast window has passed yet"
     assert meta["run_success_rate"].value == pytest.approx(2 / 4)
+
+
+def test_the_registered_operations_assets_skip_until_a_history_exists(tmp_path: Path, monkeypatch) -> None:
+    """In the code location (airflow_task_runs external or not yet materialised) they run without failing and
+    materialise nothing."""
+    monkeypatch.setenv("ORC_AI_HOME", str(tmp_path / "home"))
+    from orc_ai.definitions import all_assets, all_checks, build_resources
+
+    result = dg.materialize(
+        [*all_assets, *all_checks], resources=build_resources(), selection=["synthetic_task_runs", "pipeline_kpis"]
+    )
+    assert result.success and result.get_asset_materialization_events() == []
