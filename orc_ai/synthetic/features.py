@@ -107,7 +107,8 @@ def rebuild_task_runs(
 
     Each sampled try gets its own run id ``synthetic__<label>__<n>`` (unique keys; the synthesizer models tries,
     not runs). Days are spread over a span as much longer than the real one as the sample is larger, on the
-    sampled weekday; start = day + sampled hour, end = start + duration. Error fields only on failed tries.
+    sampled weekday; start = day + the task's real start hour at the sampled rank, duration = sampled ratio x the
+    task's median, end = start + duration. Error fields only on failed tries (see ``_with_real_errors``).
     """
     rng = np.random.default_rng(seed)
     n = sampled.height
