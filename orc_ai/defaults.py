@@ -137,3 +137,14 @@ DAGSTER_MAX_RETRIES = 3  # retries of reads (and of launches that never reached 
 DAGSTER_BACKOFF_S = 0.5
 DAGSTER_RUN_TIMEOUT_S = 3600.0  # how long a bridge task waits for its Dagster run
 DAGSTER_POLL_S = 5.0  # seconds between two status reads of that run
+
+# Synthetic task-run histories (orc_ai/synthetic; the synthetic_task_runs asset and its gate)
+SYNTHETIC_ROWS = 10_000  # synthetic tries per materialisation
+SYNTHETIC_SYNTHESIZER = "gaussian_copula"  # or ctgan, tvae, copula_gan (slower: neural nets)
+SYNTHETIC_SEED = 42
+SYNTHETIC_DISTRIBUTION = "truncnorm"  # Gaussian copula marginals; SDV's default "beta" collapsed narrow columns here
+SYNTHETIC_MIN_REAL_TRIES = 2  # fewer real tries cannot be fitted at all (the quality gate judges the rest)
+SYNTHETIC_MIN_QUALITY = 0.8  # SDMetrics QualityReport overall score the blocking check requires
+
+# Pipeline KPIs (orc_ai/kpis; the pipeline_kpis asset)
+KPI_ALERT_WINDOW_H = 24.0  # a failure_forecast row covers [forecast_for, forecast_for + this) (daily forecasts)

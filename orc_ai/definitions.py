@@ -10,7 +10,9 @@ import dagster as dg
 from orc_ai import defaults, settings
 from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
 from orc_ai.assets import airflow_runs as airflow_run_assets
+from orc_ai.assets import kpis as kpi_assets
 from orc_ai.assets import log_clusters as log_cluster_assets
+from orc_ai.assets import synthetic as synthetic_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -18,6 +20,7 @@ from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
+from orc_ai.checks import synthetic as synthetic_checks
 from orc_ai.checks import task_runs as task_run_checks
 from orc_ai.errors import ConfigError
 from orc_ai.resources.airflow import AirflowResource
@@ -103,11 +106,18 @@ def build_resources() -> dict[str, object]:
 
 all_assets = dg.load_assets_from_modules(
     [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
-    + [airflow_run_assets, log_cluster_assets]
+    + [airflow_run_assets, log_cluster_assets, synthetic_assets, kpi_assets]
 )
+# Upstreams of the operations assets that another branch produces: external until that asset is registered here
+_produced = {key for asset in all_assets for key in asset.keys}
+all_assets += [
+    dg.AssetsDefinition(specs=[dg.AssetSpec(k)])
+    for k in ("airflow_task_runs", "failure_forecast")
+    if dg.AssetKey(k) not in _produced
+]
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
-    + [task_run_checks]
+    + [task_run_checks, synthetic_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 
