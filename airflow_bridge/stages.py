@@ -16,7 +16,6 @@ PENDING_ASSETS = frozenset(
         "task_duration_forecast",
         "failure_forecast",
         "run_anomalies",
-        "pipeline_kpis",
     }
 )
 
