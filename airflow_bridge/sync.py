@@ -127,12 +127,20 @@ def _fields(t: TaskTry) -> dict[str, Any]:
 def _tries(client: AirflowClient, ti: TaskInstance) -> list[TaskTry]:
     """Every try of ``ti`` worth a row, by try number: the current one once it has a state, and the earlier
     ones (``.../tries``) when there are any. A cleared task instance waits in state None with its old try
-    number; that try's row must keep the state it ended in, so a None-state try is never a row."""
+    number; that try's row must keep the state it ended in, so a None-state current try is never a row.
+
+    An earlier try number Airflow holds no try for (on an overloaded machine the executor can fail a queued try
+    before it starts; Airflow then reuses the task instance for the next try and records none) becomes a
+    *tombstone*: a row with state None, so that an earlier observation of that try (queued) is overridden and
+    the merge (:func:`orc_ai.taskruns.batches.merge_batches`) drops it."""
     current = [ti] if ti.state is not None else []
     if ti.try_number > 1 or (ti.state is None and ti.try_number >= 1):
         tries = client.task_instance_tries(ti.dag_id, ti.dag_run_id, ti.task_id, map_index=ti.map_index)
         by_number = {t.try_number: t for t in tries if t.state is not None}
         by_number.update({t.try_number: t for t in current})  # the list's view of the current try is newest
+        for gone in set(range(1, ti.try_number)) - set(by_number):
+            by_number[gone] = TaskTry(dag_id=ti.dag_id, dag_run_id=ti.dag_run_id, task_id=ti.task_id,
+                                      map_index=ti.map_index, try_number=gone, state=None)  # fmt: skip
         return [by_number[n] for n in sorted(by_number)]
     return current
 

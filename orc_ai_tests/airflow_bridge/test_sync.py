@@ -251,3 +251,14 @@ def test_run_types_come_from_a_listing_of_the_pages_runs_not_one_request_per_run
     # two pages of the listing (its cap for six unknown runs), then one GET for each run not listed yet
     assert [c for c in af.calls if c.startswith("runs:")] == ["runs:", "runs:2"]
     assert af.client.get_dag_run.call_count == 2
+
+
+def test_a_try_airflow_never_recorded_gets_a_tombstone_over_its_earlier_observation() -> None:
+    af = FakeAirflow()
+    af.put("a", "queued")  # try 1 queued; the executor fails it before it starts
+    first = af.pull(SyncCursor())
+    assert _states(first.rows) == [("a", 1, "queued")]
+    af.tick()
+    af.tis[("d1", "r1", "a")].update(try_number=2, state="success", end_date=af.now, updated_at=af.now)
+    retry = af.pull(first.cursor)  # the same task instance, now try 2; Airflow's tries list has no try 1
+    assert _states(retry.rows) == [("a", 1, None), ("a", 2, "success")]
