@@ -118,6 +118,7 @@ class AirflowClient(ApiSession):
         limit: int = defaults.AIRFLOW_PAGE_SIZE,
         offset: int = 0,
         cursor: str | None = None,
+        run_after_lte: datetime | str | None = None,
     ) -> Page[DagRun]:
         """DAG runs of one DAG, or of every DAG with ``~`` (``GET /dags/{dag_id}/dagRuns``); offset paging, or
         cursor paging with ``cursor=""`` for the first page and then ``next_cursor``."""
@@ -125,6 +126,7 @@ class AirflowClient(ApiSession):
             state=state,
             updated_at_gte=updated_at_gte,
             run_after_gte=run_after_gte,
+            run_after_lte=run_after_lte,
             order_by=order_by,
             limit=limit,
             offset=None if cursor is not None else offset,

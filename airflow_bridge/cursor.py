@@ -14,8 +14,9 @@ started, minus ``overlap_s``:
   (key plus state, times and host). A re-read row whose fingerprint is known is skipped; a try that changed
   (running -> success, up_for_retry -> failed after the history row is written, cleared and run again) has a
   new fingerprint and is emitted again under the same try key, where the latest observation wins.
-- A fingerprint is kept while it could still come back in a pull: until its hint (the try's end for a finished
-  try, else the time it was observed) falls below the watermark. Dropping one too early costs only a repeated,
+- A fingerprint is kept while its row could still come back in a pull: until the time it was observed falls
+  below the watermark (a row's ``updated_at`` precedes its observation). Past ``max_seen`` fingerprints (a first
+  pull of a large backlog) the oldest observations go first. Dropping one early costs only a repeated,
   identical observation, which the table's one-row-per-key merge absorbs; correctness never depends on it.
 - A pull that runs out of its time budget stores ``resume`` (Airflow's keyset token of the page to fetch again,
   paging by the per-try UUID v7 ``id``) and keeps the old watermark; the next pull continues there with the same
@@ -34,6 +35,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orc_ai import defaults
+
 CURSOR_VERSION = 1
 
 
@@ -45,7 +48,7 @@ class SyncCursor(BaseModel):
     version: int = CURSOR_VERSION
     watermark: datetime | None = Field(default=None, description="Pull rows with updated_at >= this; None: all.")
     seen: dict[str, float] = Field(
-        default_factory=dict, description="Fingerprint of each emitted try observation -> its hint (epoch s)."
+        default_factory=dict, description="Fingerprint of each emitted try observation -> when (epoch s)."
     )
     resume: str | None = Field(default=None, description="Keyset token of the page to continue an unfinished pull.")
     pull_started: datetime | None = Field(default=None, description="Start of the unfinished pull, if any.")
@@ -73,7 +76,10 @@ class SyncCursor(BaseModel):
                 text = zlib.decompress(base64.urlsafe_b64decode(text[3:])).decode()
             cursor = cls.model_validate(json.loads(text))
         except (ValueError, zlib.error) as exc:
-            raise ValueError(f"unreadable Airflow sync cursor ({type(exc).__name__}): {text[:80]!r}") from exc
+            raise ValueError(
+                f"unreadable Airflow sync cursor ({type(exc).__name__}): {text[:80]!r}; reset the sensor's cursor "
+                "to read Airflow's history again (batches already stored are merged, so nothing is duplicated)"
+            ) from exc
         if cursor.version != CURSOR_VERSION:
             raise ValueError(f"Airflow sync cursor version {cursor.version}, expected {CURSOR_VERSION}")
         return cursor
@@ -97,12 +103,6 @@ OBSERVED_FIELDS = (
 )  # fmt: skip
 
 
-def observation_hint(end_date: datetime | None, finished: bool, observed_at: datetime) -> float:
-    """Until when a fingerprint is worth keeping: a finished try's end, else when it was observed."""
-    when = end_date if (finished and end_date is not None) else observed_at
-    return when.timestamp()
-
-
 def advance(
     cursor: SyncCursor,
     *,
@@ -113,15 +113,19 @@ def advance(
     resume: str | None,
     emitted: bool,
     overlap_s: float,
+    max_seen: int = defaults.AIRFLOW_SYNC_MAX_SEEN,
 ) -> SyncCursor:
     """The cursor after one pull: finished -> the new watermark; else the old one and the resume point.
 
-    ``seen`` is pruned to the fingerprints that can come back once the pull completes (hint >= the watermark it
-    will set), plus ``pinned``: those of the page a stopped pull will fetch again, so that page yields only
+    ``seen`` is pruned to the fingerprints that can come back once the pull completes (observed at or after the
+    watermark it will set), plus ``pinned``: those of the page a stopped pull will fetch again, so that page yields only
     what is left and even a page longer than the time budget makes progress."""
     batches = cursor.batches + (1 if emitted else 0)
     watermark = datetime.fromtimestamp(pull_started.timestamp() - overlap_s, tz=UTC)
-    kept = {fp: hint for fp, hint in seen.items() if hint >= watermark.timestamp() or fp in pinned}
+    kept = {fp: when for fp, when in seen.items() if when >= watermark.timestamp() or fp in pinned}
+    if len(kept) > max_seen:
+        newest = sorted(kept.items(), key=lambda item: (item[0] not in pinned, -item[1]))[:max_seen]
+        kept = dict(newest)
     if finished:
         return SyncCursor(watermark=watermark, seen=kept, batches=batches)
     return SyncCursor(watermark=cursor.watermark, seen=kept, resume=resume, pull_started=pull_started,

@@ -122,6 +122,9 @@ REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
 AIRFLOW_SENSOR_INTERVAL_S = 30  # seconds between airflow_metadata_sensor ticks
 AIRFLOW_SYNC_BUDGET_S = 20.0  # one pull stops paging after this and resumes on the next tick (ticks time out at 60 s)
 AIRFLOW_SYNC_OVERLAP_S = 120.0  # each pull re-reads this much before its watermark: commit lag and clock skew
+AIRFLOW_SYNC_MAX_SEEN = 50_000  # fingerprints of recent observations the cursor keeps (~1 MB at most)
+AIRFLOW_RUN_LISTING_MIN = 4  # a page with this many unknown DAG runs lists runs by run_after, not one GET each
+AIRFLOW_SYNC_CONCURRENCY = 8  # tries/log requests in flight at once during a pull
 AIRFLOW_LOG_TAIL_LINES = 20  # lines of a failed try's log kept as log_tail
 AIRFLOW_LOG_TAIL_MAX_CHARS = 4000
 

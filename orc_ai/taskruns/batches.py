@@ -4,7 +4,8 @@ Each batch is the rows one sensor tick fetched, written (atomically) *before* th
 named by the batch number that cursor advances to, so batches sort in observation order. A tick that wrote its
 batch but whose cursor was never stored (a crash in between) is redone from the old cursor and overwrites the
 same file with a newer view of the same tries. The table is the merge of every batch: one row per try, the
-latest observation of a key winning.
+latest observation of a key winning; a latest observation with state null is a tombstone (Airflow holds no such
+try, see ``airflow_bridge.sync._tries``) and removes the try.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ def batch_files(folder: Path) -> list[Path]:
 
 
 def merge_batches(folder: Path) -> pl.DataFrame:
-    """One row per try over every batch, the latest observation of each key winning; empty without batches."""
+    """One row per try over every batch, the latest observation of each key winning (tombstones, state null,
+    remove their try); empty without batches."""
     files = batch_files(folder)
     if not files:
         return empty_task_runs()
     frames = [conform_task_runs(pl.read_parquet(p)) for p in files]  # conform each: older batches stay readable
-    return conform_task_runs(pl.concat(frames, how="vertical"))
+    merged = conform_task_runs(pl.concat(frames, how="vertical"))
+    return merged.filter(pl.col("state").is_not_null())
 
 
 def load_sample_task_runs() -> pl.DataFrame:

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from airflow_bridge import AirflowClient, AirflowNotFoundError, AirflowUnavailableError
-from airflow_bridge.cursor import SyncCursor
+from airflow_bridge.cursor import SyncCursor, advance
 from airflow_bridge.models import DagRun, Page, TaskInstance, TaskLog, TaskTry
 from airflow_bridge.sync import pull_task_runs
 from orc_ai.taskruns.schema import TASK_RUNS_SCHEMA
@@ -30,9 +30,19 @@ class FakeAirflow:
         self.client.task_instances.side_effect = self.task_instances
         self.client.task_instance_tries.side_effect = self.tries
         self.client.task_log.side_effect = self.log
-        self.client.get_dag_run.side_effect = lambda dag, run: DagRun(
-            dag_id=dag, dag_run_id=run, state="running", run_type="scheduled"
-        )
+        self.client.get_dag_run.side_effect = self.dag_run
+        self.client.list_dag_runs.side_effect = self.dag_runs
+
+    def dag_run(self, dag: str, run: str) -> DagRun:
+        self.calls.append(f"run:{run}")
+        return DagRun(dag_id=dag, dag_run_id=run, state="running", run_type="manual" if "m" in run else "scheduled")
+
+    def dag_runs(self, *, run_after_gte, run_after_lte, cursor, **_) -> Page:
+        self.calls.append(f"runs:{cursor}")
+        runs = sorted({(t["dag_id"], t["dag_run_id"]) for t in self.tis.values()})
+        first = int(cursor or 0)
+        items = [self.dag_run(*k) for k in runs[first : first + 2]]  # two per page
+        return Page(items=items, next_cursor=str(first + 2) if first + 2 < len(runs) else None)
 
     def clock(self) -> datetime:
         return self.now
@@ -53,7 +63,8 @@ class FakeAirflow:
         self.tis[key] = {
             "id": ti_id, "dag_id": "d1", "dag_run_id": run, "task_id": task, "try_number": try_number,
             "state": state, "start_date": start, "end_date": end, "duration": 5.0 if end else None,
-            "hostname": "w1", "pool": "default_pool", "operator": "PythonOperator", "updated_at": self.now, **extra,
+            "hostname": "w1", "pool": "default_pool", "operator": "PythonOperator", "updated_at": self.now,
+            "run_after": T0, **extra,
         }  # fmt: skip
 
     def task_instances(self, *, updated_at_gte=None, order_by=None, limit=100, cursor=None, **_) -> Page:
@@ -202,15 +213,23 @@ def test_a_missing_log_is_reported_not_fatal() -> None:
     assert pulled.missing_logs == ["d1/r1/no_log/-1/1"] and pulled.rows["error_class"][0] is None
 
 
-def test_fingerprints_are_pruned_once_their_try_ended_before_the_watermark() -> None:
+def test_fingerprints_are_kept_while_their_rows_can_come_back_and_capped() -> None:
     af = FakeAirflow()
-    af.put("a", "success")
+    af.put("a", "success", end_date=T0 - timedelta(days=30))  # ended long ago, yet updated now
     first = af.pull(SyncCursor())
-    assert len(first.cursor.seen) == 1
+    af.tick()
+    assert not af.pull(first.cursor).changed  # read again inside the overlap: still known
     af.tick(3600)
     af.put("b", "running")
     second = af.pull(first.cursor)
-    assert len(second.cursor.seen) == 1  # a ended an hour before the new watermark; b is still running
+    assert len(second.cursor.seen) == 1  # a was observed an hour before the new watermark: dropped
+    for i in range(5):
+        af.put(f"c{i}", "success")
+    capped = pull_task_runs(af.client, second.cursor, clock=af.clock, overlap_s=3600.0 * 2)
+    assert len(capped.cursor.seen) == 6
+    small = advance(capped.cursor, seen=dict(capped.cursor.seen), pinned=set(), pull_started=af.now, finished=True,
+                    resume=None, emitted=False, overlap_s=7200.0, max_seen=2)  # fmt: skip
+    assert len(small.seen) == 2
 
 
 def test_an_unreadable_cursor_is_an_error_not_a_silent_restart() -> None:
@@ -219,3 +238,27 @@ def test_an_unreadable_cursor_is_an_error_not_a_silent_restart() -> None:
     with pytest.raises(ValueError, match="version"):
         SyncCursor.loads('{"version": 99}')
     assert SyncCursor.loads(None) == SyncCursor() == SyncCursor.loads("")
+
+
+def test_run_types_come_from_a_listing_of_the_pages_runs_not_one_request_per_run() -> None:
+    af = FakeAirflow()
+    for i in range(6):
+        af.put("a", "success", run=f"r{i}" if i % 2 else f"m{i}")
+    pulled = af.pull(SyncCursor())
+    assert dict(pulled.rows.select("run_id", "run_type").iter_rows()) == {
+        "m0": "manual", "r1": "scheduled", "m2": "manual", "r3": "scheduled", "m4": "manual", "r5": "scheduled"
+    }
+    # two pages of the listing (its cap for six unknown runs), then one GET for each run not listed yet
+    assert [c for c in af.calls if c.startswith("runs:")] == ["runs:", "runs:2"]
+    assert af.client.get_dag_run.call_count == 2
+
+
+def test_a_try_airflow_never_recorded_gets_a_tombstone_over_its_earlier_observation() -> None:
+    af = FakeAirflow()
+    af.put("a", "queued")  # try 1 queued; the executor fails it before it starts
+    first = af.pull(SyncCursor())
+    assert _states(first.rows) == [("a", 1, "queued")]
+    af.tick()
+    af.tis[("d1", "r1", "a")].update(try_number=2, state="success", end_date=af.now, updated_at=af.now)
+    retry = af.pull(first.cursor)  # the same task instance, now try 2; Airflow's tries list has no try 1
+    assert _states(retry.rows) == [("a", 1, None), ("a", 2, "success")]

@@ -22,7 +22,7 @@ def _tries(*rows: tuple) -> pl.DataFrame:
     """(task_id, try_number, state) rows of one run."""
     return pl.DataFrame(
         [{"dag_id": "d1", "run_id": "r1", "task_id": t, "map_index": -1, "try_number": n, "state": s,
-          "end_date": datetime(2026, 3, 1, tzinfo=UTC) if s != "running" else None} for t, n, s in rows]
+          "end_date": datetime(2026, 3, 1, tzinfo=UTC) if s not in ("running", None) else None} for t, n, s in rows]
     )  # fmt: skip
 
 
@@ -63,6 +63,13 @@ def test_a_new_batch_gives_what_a_fresh_merge_of_all_batches_gives(tmp_path: Pat
     write_batch(fresh, 2, _tries(("a", 1, "success"), ("b", 1, "failed")))
     assert incremental.equals(_table(_materialize(tmp_path / "b", ON)))
     assert incremental.select(TRY_KEY).is_duplicated().sum() == 0 and incremental.height == 2
+
+
+def test_a_tombstone_removes_a_try_airflow_holds_no_record_of(tmp_path: Path) -> None:
+    folder = batches_dir(tmp_path)
+    write_batch(folder, 1, _tries(("a", 1, "queued")))
+    write_batch(folder, 2, _tries(("a", 1, None), ("a", 2, "success")))
+    assert _table(_materialize(tmp_path, ON)).select("task_id", "try_number", "state").rows() == [("a", 2, "success")]
 
 
 def test_a_redone_tick_overwrites_its_orphaned_batch(tmp_path: Path) -> None:

@@ -127,14 +127,15 @@ def test_ticks_lose_and_duplicate_no_try_across_restarts_resumes_and_a_clear(
     assert table.select([*TRY_KEY, "state"]).sort(TRY_KEY).equals(truth)  # no try lost, none extra
     assert table.select(TRY_KEY).is_duplicated().sum() == 0
     ours = table.filter(pl.col("run_id") == flaky).sort("task_id", "try_number")
-    history = {t: [(x.try_number, x.state) for x in client.task_instance_tries(FLAKY, flaky, t)]
-               for t in ("retried", "needs_clear")}  # fmt: skip
-    assert ours.select("task_id", "try_number", "state").rows() == [
-        ("needs_clear", 1, "failed"), ("needs_clear", 2, "success"),
-        ("retried", 1, "failed"), ("retried", 2, "success"),
-    ], history  # fmt: skip
-    failed = ours.filter(pl.col("state") == "failed")
-    for row in failed.iter_rows(named=True):
+    history = sorted((t, x.try_number, x.state) for t in ("needs_clear", "retried")
+                     for x in client.task_instance_tries(FLAKY, flaky, t))  # fmt: skip
+    assert ours.select("task_id", "try_number", "state").rows() == history
+    # the story of the test DAG; on an overloaded machine Airflow may fail a try before it starts (the executor
+    # reports it failed while still queued), and then records no such try, so only what Airflow holds is required
+    assert ("needs_clear", 2, "success") in history and ("retried", 2, "success") in history
+    ran_and_failed = ours.filter((pl.col("state") == "failed") & pl.col("start_date").is_not_null())
+    assert ran_and_failed.height >= 1
+    for row in ran_and_failed.iter_rows(named=True):
         assert row["error_class"] == "RuntimeError"
         assert row["error_message"] == f"orc-test: planned failure of {row['task_id']} on try 1"
         assert "Task failed with exception" in row["log_tail"] and "::group::" not in row["log_tail"]
@@ -153,6 +154,12 @@ def test_one_unbounded_tick_reads_the_same_history(airflow_server: AirflowServer
     ticks = Ticks(home, _resource(airflow_server))
     assert ticks.until_quiet() == 2  # the first tick reads everything; the second finds nothing new
     assert _materialize(home, ticks.airflow).select([*TRY_KEY, "state"]).sort(TRY_KEY).equals(_truth(client))
+    # the sync lists a page's DAG runs by run_after range: Airflow must honour both ends of it
+    runs = sorted(client.list_dag_runs().items, key=lambda r: r.run_after)
+    first, last = runs[0].run_after, runs[-1].run_after
+    assert len(runs) >= 2 and first < last
+    inside = client.list_dag_runs(run_after_gte=first, run_after_lte=first).items
+    assert [r.dag_run_id for r in inside] == [runs[0].dag_run_id]
 
 
 def test_an_expired_token_is_refreshed_and_the_pull_continues(airflow_server: AirflowServer, client: AirflowClient):
@@ -161,7 +168,8 @@ def test_an_expired_token_is_refreshed_and_the_pull_continues(airflow_server: Ai
     with AirflowClient(airflow_server.base_url, airflow_server.username, airflow_server.password, token=expired) as c:
         pulled = pull_task_runs(c, SyncCursor())
         assert c.token not in (None, expired)
-    assert pulled.finished and pulled.rows.height == _truth(client).height
+    tries = pulled.rows.filter(pl.col("state").is_not_null())  # without tombstones of tries Airflow never held
+    assert pulled.finished and tries.select([*TRY_KEY, "state"]).sort(TRY_KEY).equals(_truth(client))
 
 
 class _Always503(BaseHTTPRequestHandler):
@@ -211,4 +219,5 @@ def test_airflow_down_5xx_timeout_or_refused_login_skip_with_reason_and_keep_the
         server.shutdown()
         silent.close()
     ticks.airflow = _resource(airflow_server)
-    assert ticks.until_quiet() == 1 and batch_files(batches_dir(home))  # and the sync carries on from there
+    assert ticks.until_quiet() == 1  # and the sync carries on from there: its watermark moves again
+    assert SyncCursor.loads(ticks.cursor).watermark > SyncCursor.loads(stored).watermark
