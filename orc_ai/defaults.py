@@ -115,3 +115,10 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# Workflow graph (workflow_graph: Airflow DAGs, tasks and tries in the graph store)
+WORKFLOW_ERROR_MESSAGE_CHARS = 500  # a Run node keeps this much of its try's error message
+WORKFLOW_MAX_INVALID_SHARE = 0.05  # workflow_graph fails when more of its input rows have ids Airflow would refuse
+TASK_CONTEXT_RUNS = 10  # most recent Runs a task's context lists
+TASK_CONTEXT_CHUNKS = 5  # chunks per linked entity a task's context lists
+SAMPLE_DAG_TASKS = "sample_airflow/dag_tasks.parquet"  # under orc_ai/, used when no Airflow URL is set
