@@ -46,6 +46,7 @@ AGENT_NOTIFY_CHANNEL = "#data-ops"
 AGENT_CONTEXT_K = 8  # context items retrieved per event
 AGENT_CONTEXT_TOKENS = 1500  # token budget of one event's context
 CITATION_CHARS = 400  # of a cited chunk kept in the decision record
+AGENT_CITED_RUNS = 5  # Airflow tries a decision cites from its get_task_history calls
 
 # Tools (orc_ai/tools)
 SEARCH_GRAPH_K = 10  # context items search_graph returns by default

@@ -16,6 +16,7 @@ from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
+from orc_ai.errors import ConfigError
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
 from orc_ai.resources.embedder import EmbedderResource
@@ -37,6 +38,20 @@ def _env_or(name: str, default: str | None = None) -> str | dg.EnvVar | None:
 
 def _env_int_or(name: str, default: int) -> int | dg.EnvVar:
     return dg.EnvVar.int(name) if os.environ.get(name) else default
+
+
+def _env_float(name: str, default: float) -> float:
+    """A positive number of seconds from the environment (not a secret: read when the definitions load)."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value
 
 
 def build_resources() -> dict[str, object]:
@@ -66,6 +81,7 @@ def build_resources() -> dict[str, object]:
             base_url=_env_or("ORC_AI_LLM_BASE_URL"),
             model=os.environ.get("ORC_AI_LLM_MODEL", ""),
             api_key=_env_or("ORC_AI_LLM_API_KEY", "unused"),
+            timeout_s=_env_float("ORC_AI_LLM_TIMEOUT_S", defaults.LLM_TIMEOUT_S),
         ),
         "policy": PolicyResource(opa_url=_env_or("ORC_AI_OPA_URL")),
         "airflow": AirflowResource(

@@ -3,7 +3,9 @@
 import dagster as dg
 import pytest
 
+from orc_ai import defaults
 from orc_ai.definitions import defs
+from orc_ai.errors import ConfigError
 
 CHAIN = [
     "raw_docs", "chunks", "entities", "relations", "embeddings", "neo4j_graph", "communities", "agent_decisions",
@@ -67,3 +69,17 @@ def test_neo4j_write_settings_come_from_the_environment(monkeypatch) -> None:
         with dg.build_resources({"graph_store": build_resources()["graph_store"]}):
             pass
     assert "must be at least 1" in str(raised.value.__cause__)
+
+
+def test_the_llm_timeout_comes_from_the_environment(monkeypatch) -> None:
+    from orc_ai.definitions import build_resources
+
+    monkeypatch.setenv("ORC_AI_LLM_TIMEOUT_S", "7.5")
+    with dg.build_resources({"llm": build_resources()["llm"]}) as resources:
+        assert resources.llm.timeout_s == 7.5
+    monkeypatch.setenv("ORC_AI_LLM_TIMEOUT_S", "soon")
+    with pytest.raises(ConfigError, match="ORC_AI_LLM_TIMEOUT_S='soon' is not a number"):
+        build_resources()
+    monkeypatch.delenv("ORC_AI_LLM_TIMEOUT_S")
+    with dg.build_resources({"llm": build_resources()["llm"]}) as resources:
+        assert resources.llm.timeout_s == defaults.LLM_TIMEOUT_S

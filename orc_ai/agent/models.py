@@ -52,6 +52,23 @@ class Citation(BaseModel):
     text: str
 
 
+class RunCitation(BaseModel):
+    """One Airflow try the decision rests on (from ``get_task_history``); ``run_key`` is the try's stable id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_key: str
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int = -1
+    try_number: int
+    state: str | None = None
+    start_date: datetime | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+
+
 class LLMUsage(BaseModel):
     calls: int = 0
     prompt_tokens: int = 0
@@ -82,6 +99,7 @@ class Decision(BaseModel):
     confidence: float = 0.0
     context_chunk_ids: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    run_citations: list[RunCitation] = Field(default_factory=list)
     about_entity_ids: list[str] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)
     llm_usage: LLMUsage = Field(default_factory=LLMUsage)

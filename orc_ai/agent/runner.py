@@ -12,6 +12,7 @@ from typing import Any
 from orc_ai import defaults
 from orc_ai.agent.models import Citation, Decision, PlanStep, ToolCall
 from orc_ai.agent.planning import Planner, PlanningState
+from orc_ai.agent.run_citations import run_citations
 from orc_ai.agent.store import DecisionStore
 from orc_ai.errors import PolicyError, ToolError, ToolUnavailableError
 from orc_ai.events.models import AgentEvent
@@ -161,7 +162,8 @@ class AgentRunner:
             decision_id=did, event_id=event.id, event_type=event.type, planner=self.planner.name,
             planner_version=self.planner.version, status="awaiting_approval" if waiting else "decided",
             decision=final.decision, rationale=final.rationale, confidence=final.confidence,
-            context_chunk_ids=list(items), citations=citations, about_entity_ids=context.linked_entity_ids,
+            context_chunk_ids=list(items), citations=citations, run_citations=run_citations(event, history),
+            about_entity_ids=context.linked_entity_ids,
             tool_calls=history, llm_usage=self.planner.usage(), timings_ms=timings,
             created_at=datetime.now(UTC), attempt=attempt,
         )

@@ -21,6 +21,7 @@ DECISIONS_SCHEMA = {
     "created_at": pl.Datetime("us", "UTC"),
     "cited_chunk_ids": pl.List(pl.String),  # (:Decision)-[:CITES]->(:Chunk)
     "about_entity_ids": pl.List(pl.String),  # (:Decision)-[:ABOUT]->(:Entity)
+    "cited_run_keys": pl.List(pl.String),  # (:Decision)-[:CITES]->(:Run), Airflow tries
     "record": pl.String,  # Decision.model_dump_json()
 }
 
@@ -42,6 +43,7 @@ def decisions_to_frame(decisions: list[Decision]) -> pl.DataFrame:
             "created_at": d.created_at,
             "cited_chunk_ids": [c.chunk_id for c in d.citations],
             "about_entity_ids": d.about_entity_ids,
+            "cited_run_keys": [r.run_key for r in d.run_citations],
             "record": d.model_dump_json(),
         }
         for d in sorted(decisions, key=lambda d: d.decision_id)

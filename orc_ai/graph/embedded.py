@@ -65,8 +65,10 @@ class EmbeddedGraphStore:
         os.replace(tmp, self._path(table))
 
     def _upsert(self, table: str, rows: pl.DataFrame) -> pl.DataFrame:
-        """Replace rows by id; the table takes the new rows' columns (older rows get nulls for new columns)."""
+        """Replace rows by id; the table takes the new rows' columns (older rows get nulls for new columns). An id
+        twice in ``rows`` keeps its last row, as Neo4j's MERGE ... SET over the batch does."""
         key = _TABLE_IDS[table]
+        rows = rows.unique(subset=key, keep="last", maintain_order=True)
         current = self._read(table)
         if current is not None and current.height:
             kept = current.join(rows.select(key), on=key, how="anti")
@@ -120,6 +122,7 @@ class EmbeddedGraphStore:
 
     def _upsert_with_vectors(self, kind: VectorKind, rows: pl.DataFrame) -> int:
         table, key = _KIND_TABLE[kind], _TABLE_IDS[_KIND_TABLE[kind]]
+        rows = rows.unique(subset=key, keep="last", maintain_order=True)
         current = self._void_other_dimension(kind, rows.schema["vector"]) if rows.height else self._read(table)
         index = self._index(kind, rows.schema["vector"].size) if rows.height else None
         changed = rows

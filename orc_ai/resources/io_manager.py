@@ -1,4 +1,7 @@
-"""Persists asset outputs under ``$ORC_AI_HOME/assets``: polars tables as parquet, anything else as JSON."""
+"""Persists asset outputs under ``$ORC_AI_HOME/assets``: polars tables as parquet, anything else as JSON.
+
+An input declared ``dg.AssetIn(metadata={OPTIONAL_INPUT: True})`` loads as ``None`` while its asset has never been
+materialised (e.g. the agent's events before any Airflow history exists); any other missing input is an error."""
 
 import json
 import os
@@ -8,6 +11,8 @@ from typing import Any
 import dagster as dg
 import polars as pl
 from pydantic import Field
+
+OPTIONAL_INPUT = "orc_ai/optional"
 
 
 def _table_schema(frame: pl.DataFrame) -> dg.TableSchema:
@@ -47,4 +52,7 @@ class TableIOManager(dg.ConfigurableIOManager):
         parquet = self._path(context, ".parquet")
         if parquet.exists():
             return pl.read_parquet(parquet)
-        return json.loads(self._path(context, ".json").read_text())
+        path = self._path(context, ".json")
+        if not path.exists() and (context.definition_metadata or {}).get(OPTIONAL_INPUT):
+            return None
+        return json.loads(path.read_text())

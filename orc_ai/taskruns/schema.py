@@ -8,7 +8,11 @@ lines of a failed try's log.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
+
+from orc_ai.hashing import stable_hash
 
 TASK_RUNS_TABLE = "airflow_task_runs"
 TRY_KEY = ("dag_id", "run_id", "task_id", "map_index", "try_number")
@@ -54,3 +58,8 @@ def conform_task_runs(frame: pl.DataFrame) -> pl.DataFrame:
         for c, dtype in TASK_RUNS_SCHEMA.items()
     ]
     return frame.select(columns).unique(subset=list(TRY_KEY), keep="last", maintain_order=True).sort(list(TRY_KEY))
+
+
+def run_id_of(dag_id: str, run_id: str, task_id: str, map_index: Any, try_number: Any) -> str:
+    """The stable id of one try (a ``Run`` node of the workflow graph, a decision's run citation)."""
+    return "run:" + stable_hash(str(dag_id), str(run_id), str(task_id), str(int(map_index)), str(int(try_number)))

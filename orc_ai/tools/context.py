@@ -41,8 +41,8 @@ class ToolContext:
 
     ``entities``: the ``entities`` table (``entity_id``, ``name``, ``type``, ``aliases``) for resolving names.
     ``task_runs``: the ``airflow_task_runs`` table (dag_id, task_id, run_id, try_number, state, start_date,
-    end_date, duration_s, error_class, error_message). ``forecasts``: dag_id, task_id, horizon,
-    failure_probability and whatever else the forecaster adds."""
+    end_date, duration_s, error_class, error_message; ``orc_ai.taskruns.schema``). ``forecasts``: the duration and
+    failure forecast tables together (``orc_ai.forecast.schema.FORECAST_SCHEMA``)."""
 
     retriever: Retriever | None = None
     store: GraphStore | None = None

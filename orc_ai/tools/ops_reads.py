@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,7 @@ TASK_RUN_COLUMNS = [
     "dag_id",
     "task_id",
     "run_id",
+    "map_index",
     "try_number",
     "state",
     "start_date",
@@ -24,7 +25,7 @@ TASK_RUN_COLUMNS = [
     "error_class",
     "error_message",
 ]
-FORECAST_KEY_COLUMNS = ["dag_id", "task_id", "horizon"]
+FORECAST_KEY_COLUMNS = ["dag_id", "task_id", "metric", "horizon"]  # of orc_ai.forecast.schema.FORECAST_SCHEMA
 NO_TASK_HISTORY = "no task history has been loaded yet (the airflow_task_runs table is empty or not built)"
 NO_FORECAST = "no forecast yet"
 
@@ -53,8 +54,11 @@ def get_task_history(args: TaskHistoryArgs, ctx: ToolContext) -> dict[str, Any]:
     """The task's recent tries (latest first), counts by state, and its latest failure."""
     if ctx.task_runs is None or ctx.task_runs.is_empty():
         return {"available": False, "dag_id": args.dag_id, "task_id": args.task_id, "message": NO_TASK_HISTORY}
-    require_columns(ctx.task_runs, "airflow_task_runs", TASK_RUN_COLUMNS)
-    runs = _subject(ctx.task_runs, args.dag_id, args.task_id).sort(
+    task_runs = ctx.task_runs
+    if "map_index" not in task_runs.columns:  # a table of unmapped tasks only
+        task_runs = task_runs.with_columns(map_index=pl.lit(-1, pl.Int32))
+    require_columns(task_runs, "airflow_task_runs", TASK_RUN_COLUMNS)
+    runs = _subject(task_runs, args.dag_id, args.task_id).sort(
         ["start_date", "try_number"], descending=True, nulls_last=True
     )
     states = dict(runs.group_by("state").len().sort("state").iter_rows()) if runs.height else {}
@@ -84,16 +88,21 @@ class ForecastLookupArgs(BaseModel):
     horizon: str | None = Field(
         default=None, max_length=50, description="One forecast horizon as the forecasts table writes it; omit for all."
     )
+    metric: Literal["duration_s", "failure_rate"] | None = Field(
+        default=None, description="duration_s or failure_rate; omit for both."
+    )
 
 
 def forecast_lookup(args: ForecastLookupArgs, ctx: ToolContext) -> dict[str, Any]:
-    """The failure forecast rows for a DAG or task, or "no forecast yet"."""
+    """The duration and failure-rate forecast rows for a DAG or task, or "no forecast yet"."""
     if ctx.forecasts is None or ctx.forecasts.is_empty():
         return {"available": False, "dag_id": args.dag_id, "task_id": args.task_id, "message": NO_FORECAST}
-    require_columns(ctx.forecasts, "forecasts", [*FORECAST_KEY_COLUMNS, "failure_probability"])
+    require_columns(ctx.forecasts, "forecasts", [*FORECAST_KEY_COLUMNS, "predicted"])
     rows = _subject(ctx.forecasts, args.dag_id, args.task_id)
     if args.horizon is not None:
         rows = rows.filter(pl.col("horizon").cast(pl.String) == args.horizon)
+    if args.metric is not None:
+        rows = rows.filter(pl.col("metric") == args.metric)
     rows = rows.sort(FORECAST_KEY_COLUMNS)
     answer: dict[str, Any] = {
         "available": True,

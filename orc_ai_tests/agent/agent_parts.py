@@ -8,6 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import polars as pl
 from slack_sdk import WebClient
 
 from airflow_bridge import AirflowClient
@@ -84,6 +85,7 @@ def policy_data(tmp: Path, **dags: dict) -> Path:
 def runner(
     home: Path, context: RetrievalResult, endpoint: Endpoint | str | None = None, policy: Path = DATA_PATH,
     airflow_url: str | None = None, password: str = "x", planner: Planner | None = None, max_steps: int = 6,
+    task_runs: pl.DataFrame | None = None,
 ) -> AgentRunner:
     """The offline planner's runner; Slack and (unless ``airflow_url``) Airflow at ``endpoint`` when given."""
     url = endpoint.url if isinstance(endpoint, Endpoint) else endpoint
@@ -93,6 +95,7 @@ def runner(
         slack_channel="#data-ops",
         airflow=AirflowClient(airflow_url, "orc_ai", password, max_retries=0) if airflow_url else None,
         tickets_path=home / "tickets.parquet",
+        task_runs=task_runs,
     )
 
     def retrieve(event: AgentEvent) -> RetrievalResult:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from orc_ai.agent.runner import decision_id
+from orc_ai.taskruns.schema import conform_task_runs, run_id_of
 from orc_ai_tests.agent.agent_parts import Endpoint, runner
 from orc_ai_tests.agent.corpus_context import context, injected, known_error, task_failure
 
@@ -89,3 +92,32 @@ def test_without_airflow_or_slack_calls_are_recorded_as_not_executed(tmp_path: P
 
 def test_the_decision_id_is_stable_per_event_and_planner_version() -> None:
     assert decision_id("e1", "offline-v1") == decision_id("e1", "offline-v1") != decision_id("e1", "offline-v2")
+
+
+def test_a_task_failure_decision_cites_its_own_try_and_the_task_history(tmp_path: Path) -> None:
+    event = task_failure("orders_daily_etl", "load_to_snowflake", SNOWFLAKE_000606)
+    start = event.occurred_at - timedelta(days=3)
+    rows = [  # three earlier daily runs (one failed), the event's own failed try, and another task's try
+        {"dag_id": "orders_daily_etl", "task_id": task, "run_id": run, "map_index": -1, "try_number": n,
+         "state": state, "start_date": start + timedelta(days=day), "end_date": start + timedelta(days=day, minutes=5),
+         "duration_s": 300.0, "error_class": "ProgrammingError" if state == "failed" else None,
+         "error_message": "000606" if state == "failed" else None}
+        for task, run, n, state, day in [
+            ("load_to_snowflake", "scheduled__d1", 1, "success", 0),
+            ("load_to_snowflake", "scheduled__d2", 1, "failed", 1),
+            ("load_to_snowflake", "scheduled__d3", 1, "success", 2),
+            ("load_to_snowflake", event.subject.run_id, 1, "failed", 3),
+            ("extract_orders", event.subject.run_id, 1, "success", 3),
+        ]
+    ]
+    history = conform_task_runs(pl.DataFrame(rows))
+    decision = runner(tmp_path, context(known_error("KE-001")), task_runs=history).decide(event)
+    cited = [(c.run_id, c.try_number, c.state) for c in decision.run_citations]
+    assert cited[0] == (event.subject.run_id, 1, "failed")  # the event's own try first
+    assert set(cited) == {(r["run_id"], 1, r["state"]) for r in rows if r["task_id"] == "load_to_snowflake"}
+    assert decision.run_citations[0].run_key == run_id_of("orders_daily_etl", event.subject.run_id,
+                                                          "load_to_snowflake", -1, 1)
+    assert [c.chunk_id for c in decision.citations] == ["chunk-KE-001"]  # and the runbook, together
+
+    without = runner(tmp_path / "none", context(known_error("KE-001"))).decide(event)
+    assert without.run_citations == []  # no history table: nothing to cite

@@ -125,3 +125,15 @@ def test_a_failed_community_write_keeps_the_previous_communities(new_store, monk
         monkeypatch.undo()
         assert store.dump() == before
     assert store.stats().communities == communities_of(tables).height
+
+
+def test_an_id_twice_in_one_batch_is_one_node_and_the_last_row_wins(new_store) -> None:
+    tables = with_embeddings(base_tables())
+    entities = tables["entities"]
+    renamed = entities.head(1).with_columns(pl.lit("entity 0, renamed").alias("name"))
+    store = new_store()  # as a MERGE ... SET of both rows leaves it
+    load(store, {**tables, "entities": pl.concat([entities, renamed])}, communities=False)
+    nodes = [n for n in store.dump().nodes if n.key.startswith("Entity:")]
+    assert len(nodes) == entities.height
+    first = next(n for n in nodes if n.key == f"Entity:{entities['entity_id'][0]}")
+    assert first.properties["name"] == "entity 0, renamed"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 from bs4 import BeautifulSoup
 
+from orc_ai.agent.models import RunCitation
 from orc_ai.reports.models import GROWTH_SCHEMA, Plot, ReportSection
 from orc_ai.reports.render import (
     NO_COMMUNITIES_NOTE,
@@ -155,3 +156,22 @@ def test_community_sizes_are_binned_by_powers_of_two() -> None:
 
     assert _size_bins(116) == [(1, 1), (2, 3), (4, 7), (8, 15), (16, 31), (32, 63), (64, 127)]
     assert _size_bins(1) == [(1, 1)]
+
+
+def test_a_decision_shows_the_airflow_tries_it_cites() -> None:
+    decisions = sample_decisions()
+    airflow = next(d for d in decisions if d.decision_id == "dec-airflow-1")
+    tries = [
+        RunCitation(run_key="run:a", dag_id="orders_etl", run_id="scheduled__d2", task_id="load", try_number=2,
+                    state="failed", start_date=datetime(2026, 3, 2, 1, tzinfo=UTC), error_class="ProgrammingError",
+                    error_message="000606 No active warehouse"),
+        RunCitation(run_key="run:b", dag_id="orders_etl", run_id="scheduled__d1", task_id="load", try_number=1,
+                    state="success"),
+    ]
+    decisions = [d.model_copy(update={"run_citations": tries}) if d is airflow else d for d in decisions]
+    md = render_report(decisions, communities_table(), _growth(2)).markdown
+    section = _section(md, "dec-airflow-1")
+    assert "**Run history**" in section
+    assert "run `scheduled__d2` try 2: **failed** at 2026-03-02T01:00:00+00:00 (ProgrammingError: 000606" in section
+    assert "run `scheduled__d1` try 1: **success**" in section
+    assert "Run history" not in _section(md, "dec-question-1")  # nothing cited, no heading

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from orc_ai.errors import ToolError
+from orc_ai.forecast.schema import FORECAST_SCHEMA
 from orc_ai.tools.context import ToolContext
 from orc_ai.tools.ops_reads import NO_FORECAST, NO_TASK_HISTORY
 
@@ -91,14 +92,17 @@ def test_a_task_runs_table_without_its_columns_is_a_tool_error(call) -> None:
 
 
 def forecasts() -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "dag_id": ["orders_daily", "orders_daily", "orders_daily", "billing"],
-            "task_id": ["load_orders", "load_orders", "publish", "load_orders"],
-            "horizon": ["7d", "1d", "1d", "1d"],
-            "failure_probability": [0.4, 0.31, float("nan"), 0.9],
-            "forecast_at": [T0] * 4,
-        }
+    rows = [
+        ("orders_daily", "load_orders", "failure_rate", "7d", 0.4),
+        ("orders_daily", "load_orders", "failure_rate", "1d", 0.31),
+        ("orders_daily", "load_orders", "duration_s", "1d", 61.0),
+        ("orders_daily", "publish", "failure_rate", "1d", float("nan")),
+        ("billing", "load_orders", "failure_rate", "1d", 0.9),
+    ]
+    frame = pl.DataFrame(rows, schema=["dag_id", "task_id", "metric", "horizon", "predicted"], orient="row")
+    return frame.with_columns(forecast_at=pl.lit(T0)).select(
+        [pl.col(c).cast(t) if c in frame.columns or c == "forecast_at" else pl.lit(None, t).alias(c)
+         for c, t in FORECAST_SCHEMA.items()]
     )
 
 
@@ -111,17 +115,14 @@ def test_forecast_rows_of_a_task(call) -> None:
     ctx = ToolContext(forecasts=forecasts())
     answer = call("forecast_lookup", {"dag_id": "orders_daily", "task_id": "load_orders"}, ctx)
     json.dumps(answer)
-    assert [(f["horizon"], f["failure_probability"]) for f in answer["forecasts"]] == [("1d", 0.31), ("7d", 0.4)]
+    got = [(f["metric"], f["horizon"], f["predicted"]) for f in answer["forecasts"]]
+    assert got == [("duration_s", "1d", 61.0), ("failure_rate", "1d", 0.31), ("failure_rate", "7d", 0.4)]
     assert answer["forecasts"][0]["forecast_at"] == "2026-01-01T02:00:00+00:00"
+    rates = call("forecast_lookup", {"dag_id": "orders_daily", "task_id": "load_orders", "metric": "failure_rate"}, ctx)
+    assert [f["horizon"] for f in rates["forecasts"]] == ["1d", "7d"]
     one = call("forecast_lookup", {"dag_id": "orders_daily", "task_id": "publish", "horizon": "1d"}, ctx)
-    assert one["forecasts"] == [
-        {
-            "dag_id": "orders_daily",
-            "task_id": "publish",
-            "horizon": "1d",
-            "failure_probability": None,
-            "forecast_at": "2026-01-01T02:00:00+00:00",
-        }
-    ]
+    [row] = one["forecasts"]
+    assert (row["task_id"], row["metric"], row["predicted"], row["model_version"]) == ("publish", "failure_rate", None,
+                                                                                      None)
     none = call("forecast_lookup", {"dag_id": "orders_daily", "task_id": "load_orders", "horizon": "30d"}, ctx)
     assert none["forecasts"] == [] and none["message"] == "no forecast yet for dag 'orders_daily' task 'load_orders'"
