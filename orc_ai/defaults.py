@@ -122,4 +122,3 @@ WORKFLOW_ERROR_MESSAGE_CHARS = 500  # a Run node keeps this much of its try's er
 WORKFLOW_MAX_INVALID_SHARE = 0.05  # workflow_graph fails when more of its input rows have ids Airflow would refuse
 TASK_CONTEXT_RUNS = 10  # most recent Runs a task's context lists
 TASK_CONTEXT_CHUNKS = 5  # chunks per linked entity a task's context lists
-SAMPLE_DAG_TASKS = "sample_airflow/dag_tasks.parquet"  # under orc_ai/, used when no Airflow URL is set
