@@ -49,4 +49,5 @@ def workflow_graph(
         max_invalid_share=config.max_invalid_share,
     )
     metadata = {**graph.counts(), **written.model_dump(exclude={"pruned"}), "pruned": written.pruned}
-    return dg.Output(graph.skipped, metadata={**metadata, "backend": graph_store.backend})
+    examples = graph.skipped.head(5).to_dicts()  # the whole list is the asset's value
+    return dg.Output(graph.skipped, metadata={**metadata, "skipped_examples": examples, "backend": graph_store.backend})

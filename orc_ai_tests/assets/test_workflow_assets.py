@@ -91,7 +91,7 @@ def test_workflow_graph_writes_the_store_and_reports_what_it_skipped(tmp_path: P
         "named_in": 4,
         "skipped": 1,
     }
-    assert meta["backend"] == "embedded"
+    assert meta["backend"] == "embedded" and (meta["skipped_tasks"], meta["skipped_dependencies"]) == (1, 0)
     skipped = result.output_for_node("workflow_graph")
     assert skipped.to_dicts() == [{"kind": "task", "key": "kg_build_dag/bad task", "reason": skipped["reason"][0]}]
     assert skipped["reason"][0].startswith("invalid task_id")
