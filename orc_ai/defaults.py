@@ -60,6 +60,7 @@ AIRFLOW_ID_MAX_LEN = 250  # Airflow's ID_LEN for dag, task and run ids
 TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table
 
 # Events (agent_events)
+AGENT_FAILURE_LOOKBACK_HOURS = 72.0  # failed Airflow tasks this recent (vs the newest try) become agent events
 INBOX_MAX_FILE_BYTES = 1_000_000  # a larger inbox file is quarantined, not read
 INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox and the failed checks
 
@@ -116,6 +117,26 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# Airflow task-run sync (airflow_bridge/sync.py, orc_ai/sensors/airflow.py)
+AIRFLOW_SENSOR_INTERVAL_S = 30  # seconds between airflow_metadata_sensor ticks
+AIRFLOW_SYNC_BUDGET_S = 20.0  # one pull stops paging after this and resumes on the next tick (ticks time out at 60 s)
+AIRFLOW_SYNC_OVERLAP_S = 120.0  # each pull re-reads this much before its watermark: commit lag and clock skew
+AIRFLOW_LOG_TAIL_LINES = 20  # lines of a failed try's log kept as log_tail
+AIRFLOW_LOG_TAIL_MAX_CHARS = 4000
+
+# failure_log_clusters (orc_ai/logs; BENCHMARKS.md "Log grouping (LogHub-2k)")
+LOG_MAX_CONSTANT_VALUES = 3  # a masked position with at most this many distinct plain words splits its cluster
+LOG_CLUSTER_EXAMPLES = 3  # example tries kept per failure category
+
+# Airflow-side bridge DAGs: Dagster's GraphQL API (airflow_bridge/dagster_graphql.py)
+DAGSTER_URL = "http://127.0.0.1:3000"  # the dagster-webserver; Airflow Variable / env ORC_AI_DAGSTER_URL override it
+DAGSTER_REQUEST_TIMEOUT_S = 30.0  # per GraphQL request
+DAGSTER_LAUNCH_TIMEOUT_S = 120.0  # launchRun: the default run coordinator answers once the run process started
+DAGSTER_MAX_RETRIES = 3  # retries of reads (and of launches that never reached the server), exponential backoff
+DAGSTER_BACKOFF_S = 0.5
+DAGSTER_RUN_TIMEOUT_S = 3600.0  # how long a bridge task waits for its Dagster run
+DAGSTER_POLL_S = 5.0  # seconds between two status reads of that run
 
 # Workflow graph (workflow_graph: Airflow DAGs, tasks and tries in the graph store)
 WORKFLOW_ERROR_MESSAGE_CHARS = 500  # a Run node keeps this much of its try's error message

@@ -9,6 +9,8 @@ import dagster as dg
 
 from orc_ai import defaults, settings
 from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports, workflow
+from orc_ai.assets import airflow_runs as airflow_run_assets
+from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -16,6 +18,7 @@ from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
+from orc_ai.checks import task_runs as task_run_checks
 from orc_ai.errors import ConfigError
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.documents_folder import DocumentsFolderResource
@@ -26,6 +29,7 @@ from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 from orc_ai.resources.policy import PolicyResource
 from orc_ai.resources.slack import SLACK_API, SlackResource
+from orc_ai.sensors.airflow import airflow_metadata_sensor, airflow_task_runs_job
 from orc_ai.sensors.automation import automation_sensor
 from orc_ai.sensors.documents import docs_folder_sensor, ingest_job
 from orc_ai.sensors.events import agent_events_job, agent_inbox_sensor
@@ -98,22 +102,20 @@ def build_resources() -> dict[str, object]:
 
 
 all_assets = dg.load_assets_from_modules(
-    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports, workflow]
+    [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
+    + [airflow_run_assets, log_cluster_assets, workflow]
 )
-# workflow_graph reads airflow_task_runs (the sensor's asset); until that asset is defined here, an external spec
-# stands for it so workflow_graph loads from the IO manager's table. Remove once airflow_task_runs is merged.
-if not any(dg.AssetKey("airflow_task_runs") in getattr(a, "keys", ()) for a in all_assets):
-    all_assets = [*all_assets, dg.AssetSpec("airflow_task_runs", group_name="operations")]
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
+    + [task_run_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
-    jobs=[knowledge_graph_job, ingest_job, agent_events_job],
-    sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor],
+    jobs=[knowledge_graph_job, ingest_job, agent_events_job, airflow_task_runs_job],
+    sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor, airflow_metadata_sensor],
     resources=build_resources(),
 )
 

@@ -112,3 +112,21 @@ def sample_docs(tmp_path: Path) -> Path:
     target = tmp_path / "docs"
     shutil.copytree(BUNDLED_CORPUS_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def dagster_webserver(tmp_path_factory: pytest.TempPathFactory):
+    """One dagster-webserver serving orc_ai.definitions for the test session, with its own DAGSTER_HOME (default
+    run coordinator: no daemon), ORC_AI_HOME and a copy of the sample corpus as documents folder."""
+    from orc_ai.settings import BUNDLED_CORPUS_DIR
+    from orc_ai_tests.dagster_server import DagsterWebserver
+
+    root = tmp_path_factory.mktemp("dagster")
+    shutil.copytree(BUNDLED_CORPUS_DIR, root / "docs")
+    server = DagsterWebserver(root / "dagster_home", root / "orc_home", root / "docs", root / "webserver.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()

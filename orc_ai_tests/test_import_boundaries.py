@@ -32,6 +32,8 @@ def test_domain_packages_do_not_import_dagster() -> None:
 def test_airflow_bridge_imports_without_airflow(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "airflow", None)  # any `import airflow` now raises ImportError
     for path in (REPO / "airflow_bridge").rglob("*.py"):
+        if "dags" in path.relative_to(REPO / "airflow_bridge").parts[:-1]:
+            continue  # the DAG files run inside Airflow; test_bridge_dags parses them there
         module = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
         importlib.import_module(module)
 

@@ -1,17 +1,20 @@
-"""agent_events and quarantined_events: questions from the inbox and failed asset checks of this platform."""
+"""agent_events and quarantined_events: questions from the inbox, failed asset checks of this platform, failed
+Airflow tasks and at-risk forecasts."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 from pydantic import Field
 
 from orc_ai import defaults, settings
 from orc_ai.assets import AGENT
-from orc_ai.events.checks import CheckFailure, check_failure_event
+from orc_ai.events.checks import CheckFailure
+from orc_ai.events.collect import collect_events
 from orc_ai.events.inbox import read_inbox
-from orc_ai.events.table import events_to_frame
+from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.resources.local_state import LocalStateResource
 
 
@@ -20,6 +23,10 @@ class AgentEventsConfig(dg.Config):
         default=defaults.INBOX_MAX_FILE_BYTES, description="Larger inbox files are quarantined."
     )
     include_check_failures: bool = Field(default=True, description="Add an event per currently failing asset check.")
+    failure_lookback_hours: float = Field(
+        default=defaults.AGENT_FAILURE_LOOKBACK_HOURS,
+        description="Failed Airflow tasks that ended this long before the history's newest try become events.",
+    )
 
 
 def platform_check_keys() -> list[dg.AssetCheckKey]:
@@ -56,29 +63,37 @@ def failed_checks(instance: dg.DagsterInstance, keys: Sequence[dg.AssetCheckKey]
     return failures
 
 
+_OPTIONAL = {"airflow_task_runs": dg.AssetIn(metadata={OPTIONAL_INPUT: True})}
+
+
 @dg.multi_asset(
     outs={
         "agent_events": dg.AssetOut(
-            description="Things the agent decides about (questions, failed checks), one row per event id.",
+            description="Things the agent decides about (questions, failed checks, failed Airflow tasks, at-risk "
+            "forecasts), one row per event id.",
             group_name=AGENT,
             is_required=False,
         ),
         "quarantined_events": dg.AssetOut(
-            description="Inbox files that are not an event, with the reason.", group_name=AGENT, is_required=False
+            description="Inbox files and operations rows that are not an event, with the reason.", group_name=AGENT,
+            is_required=False,
         ),
     },
+    ins=_OPTIONAL,
     can_subset=True,
 )
-def agent_events(context: dg.AssetExecutionContext, config: AgentEventsConfig, state: LocalStateResource):
-    """Read the inbox and the instance's failed checks; bad inbox files become quarantine rows, never a failed run."""
+def agent_events(context: dg.AssetExecutionContext, config: AgentEventsConfig, state: LocalStateResource,
+                 airflow_task_runs: pl.DataFrame | None):
+    """Collect every source; bad inbox files and rows become quarantine rows, never a failed run."""
     inbox = read_inbox(settings.inbox_dir(Path(state.home)), max_file_bytes=config.max_file_bytes)
     failures = failed_checks(context.instance, platform_check_keys()) if config.include_check_failures else []
-    events = events_to_frame([*inbox.events, *(check_failure_event(f) for f in failures)])
-    quarantined = inbox.quarantine_frame()
+    found = collect_events(inbox, failures, airflow_task_runs, {},
+                           failure_lookback=timedelta(hours=config.failure_lookback_hours))
+    events, quarantined = found.events, found.quarantined
     if "agent_events" in context.selected_output_names:
         by_type = dict(events.group_by("type").len().sort("type").rows()) if events.height else {}
-        counts = {"events": events.height, "inbox_files": inbox.files_seen, "failed_checks": len(failures)}
-        yield dg.Output(events, output_name="agent_events", metadata=counts | {"by_type": by_type})
+        yield dg.Output(events, output_name="agent_events", metadata={"events": events.height, **found.counts,
+                                                                      "by_type": by_type})
     if "quarantined_events" in context.selected_output_names:
         reasons = dict(quarantined.group_by("reason").len().sort("reason").rows()) if quarantined.height else {}
         metadata = {"quarantined": quarantined.height, "by_reason": reasons}

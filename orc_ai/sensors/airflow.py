@@ -1,0 +1,75 @@
+"""airflow_metadata_sensor: pull the task tries Airflow changed since the last tick, persist them, request a run.
+
+Each tick pulls only what changed (airflow_bridge.sync), writes the rows as the next batch file *before* its
+cursor moves, and requests an ``airflow_task_runs`` run; downstream assets follow by automation. When Airflow is
+down, answers 5xx, times out or refuses the login, the tick skips with the reason and keeps its cursor (the
+client already logged in again once on a refused token).
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from airflow_bridge.cursor import SyncCursor
+from airflow_bridge.errors import AirflowError
+from airflow_bridge.sync import pull_task_runs
+from orc_ai import defaults
+from orc_ai.resources.airflow import AirflowResource
+from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.taskruns.batches import batches_dir, write_batch
+
+airflow_task_runs_job = dg.define_asset_job(
+    "airflow_task_runs_job", selection=dg.AssetSelection.assets("airflow_task_runs")
+)
+
+
+def make_airflow_metadata_sensor(
+    *,
+    page_size: int = defaults.AIRFLOW_PAGE_SIZE,
+    budget_s: float = defaults.AIRFLOW_SYNC_BUDGET_S,
+    overlap_s: float = defaults.AIRFLOW_SYNC_OVERLAP_S,
+    name: str = "airflow_metadata_sensor",
+) -> dg.SensorDefinition:
+    """The sensor with its paging knobs (tests use tiny pages and budgets to force resumes)."""
+    configured = bool(os.environ.get("ORC_AI_AIRFLOW_URL"))
+
+    @dg.sensor(
+        name=name,
+        job=airflow_task_runs_job,
+        minimum_interval_seconds=defaults.AIRFLOW_SENSOR_INTERVAL_S,
+        default_status=dg.DefaultSensorStatus.RUNNING if configured else dg.DefaultSensorStatus.STOPPED,
+        description="Pulls the Airflow task tries changed since the last tick into airflow_task_runs.",
+    )
+    def _sensor(
+        context: dg.SensorEvaluationContext, airflow: AirflowResource, state: LocalStateResource
+    ) -> dg.SensorResult | dg.SkipReason:
+        if not airflow.enabled:
+            return dg.SkipReason("Airflow is not configured: set ORC_AI_AIRFLOW_URL (and _USER, _PASSWORD)")
+        cursor = SyncCursor.loads(context.cursor)
+        try:
+            pulled = pull_task_runs(
+                airflow.client(), cursor, budget_s=budget_s, page_size=page_size, overlap_s=overlap_s
+            )
+        except AirflowError as exc:  # messages name the request and Airflow's detail, never a token or password
+            return dg.SkipReason(f"Airflow unreachable or refused, cursor kept ({cursor.describe()}): {exc}")
+        progress = f"{pulled.task_instances} changed task instance(s), {pulled.rows.height} try row(s)"
+        if not pulled.finished:
+            progress += "; backlog left, resuming next tick"
+        if pulled.missing_logs:
+            context.log.warning(f"{len(pulled.missing_logs)} failed tries without a log: {pulled.missing_logs[:5]}")
+        if not pulled.changed:
+            # the watermark may still move on (or a resume point): store it, request nothing
+            return dg.SensorResult(cursor=pulled.cursor.dumps(), skip_reason=f"no changed tries ({progress})")
+        number = pulled.cursor.batches
+        path = write_batch(batches_dir(Path(state.home)), number, pulled.rows)
+        context.log.info(f"batch {number}: {progress} -> {path}")
+        return dg.SensorResult(
+            run_requests=[dg.RunRequest(run_key=f"airflow-batch-{number}", tags={"orc_ai/airflow_batch": str(number)})],
+            cursor=pulled.cursor.dumps(),
+        )
+
+    return _sensor
+
+
+airflow_metadata_sensor = make_airflow_metadata_sensor()
