@@ -213,3 +213,13 @@ class AirflowClient(ApiSession):
         body = self._request("GET", path, params={"full_content": True, "map_index": map_index})
         events = [e if isinstance(e, dict) else {"event": str(e)} for e in body.get("content") or []]
         return TaskLog(dag_id=dag_id, dag_run_id=dag_run_id, task_id=task_id, try_number=try_number, events=events)
+
+    def list_dags(self, *, page_size: int = defaults.AIRFLOW_PAGE_SIZE) -> list[Dag]:
+        """Every DAG Airflow knows (``GET /dags``; stale ones left out, as Airflow does by default), offset-paged."""
+        dags: list[Dag] = []
+        while True:
+            body = self._request("GET", api_path("dags"), params={"limit": page_size, "offset": len(dags)})
+            page = [Dag.model_validate(d) for d in body["dags"]]
+            dags += page
+            if not page or len(dags) >= (body.get("total_entries") or 0):
+                return dags

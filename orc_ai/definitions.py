@@ -13,6 +13,7 @@ from orc_ai.assets import airflow_runs as airflow_run_assets
 from orc_ai.assets import kpis as kpi_assets
 from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.assets import synthetic as synthetic_assets
+from orc_ai.assets import workflow as workflow_assets
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -106,7 +107,7 @@ def build_resources() -> dict[str, object]:
 
 all_assets = dg.load_assets_from_modules(
     [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
-    + [airflow_run_assets, log_cluster_assets, synthetic_assets, kpi_assets]
+    + [airflow_run_assets, log_cluster_assets, synthetic_assets, kpi_assets, workflow_assets]
 )
 # Upstreams of the operations assets that another branch produces: external until that asset is registered here
 _produced = {key for asset in all_assets for key in asset.keys}

@@ -57,3 +57,7 @@ class PolicyError(OrcAIError):
 class ToolUnavailableError(ToolError):
     """The external system a tool needs is not configured (no Airflow URL, no Slack token): recorded as not
     executed, with this message as the reason."""
+
+
+class WorkflowInputError(OrcAIError):
+    """Too many airflow_dag_tasks / airflow_task_runs rows failed validation to trust the workflow graph built."""

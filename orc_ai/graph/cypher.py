@@ -42,6 +42,9 @@ CONSTRAINTS = [
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.entity_id IS UNIQUE",
     "CREATE CONSTRAINT community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.community_id IS UNIQUE",
     "CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (n:Decision) REQUIRE n.decision_id IS UNIQUE",
+    "CREATE CONSTRAINT dag_id IF NOT EXISTS FOR (n:Dag) REQUIRE n.dag_id IS UNIQUE",
+    "CREATE CONSTRAINT task_key IF NOT EXISTS FOR (n:Task) REQUIRE n.task_key IS UNIQUE",
+    "CREATE CONSTRAINT run_key IF NOT EXISTS FOR (n:Run) REQUIRE n.run_key IS UNIQUE",
     "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases_text, n.description]",
     "CREATE FULLTEXT INDEX chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text]",
 ]
@@ -244,7 +247,7 @@ _NODE_KEY = (
     "CASE "
     + " ".join(
         f"WHEN {{v}}:{label} THEN '{label}:' + {{v}}.{NODE_KEYS[label]}"
-        for label in ("Entity", "Chunk", "Community", "Decision")
+        for label in ("Entity", *(c for c in CORE_LABELS if c not in ("Document", "Entity")))
     )
     + " ELSE 'Document:' + {v}.doc_id END"
 )

@@ -9,13 +9,24 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from orc_ai import defaults
 from orc_ai.errors import GraphStoreError
 from orc_ai.graph.decisions import decision_rows
 from orc_ai.graph.links import dump_tables, table_stats
-from orc_ai.graph.models import DecisionWrite, GraphDump, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.models import (
+    DecisionWrite,
+    GraphDump,
+    GraphStats,
+    Neighbourhood,
+    SearchHit,
+    TaskContext,
+    WorkflowWrite,
+)
 from orc_ai.graph.schema import DECISION_LINKS
 from orc_ai.graph.store import VectorKind, validate_graph_name
 from orc_ai.graph.vector_index import VectorIndex
+from orc_ai.graph.workflow import WorkflowGraph, workflow_rows
+from orc_ai.graph.workflow_tables import WORKFLOW_TABLES, task_context_of_tables, workflow_write
 
 _TABLE_IDS = {
     "documents": "doc_id",
@@ -24,6 +35,9 @@ _TABLE_IDS = {
     "relations": "relation_id",
     "communities": "community_id",
     "decisions": "decision_id",
+    "dags": "dag_id",
+    "tasks": "task_key",
+    "runs": "run_key",
 }
 _KIND_TABLE = {"chunk": "chunks", "entity": "entities"}
 
@@ -155,6 +169,7 @@ class EmbeddedGraphStore:
                     index.remove(stale[key].to_list())
                     index.save()
         self._unlink_decisions()
+        self._unlink_workflow()
         return removed
 
     # -- decisions ---------------------------------------------------------------------------------------
@@ -194,6 +209,43 @@ class EmbeddedGraphStore:
             missing_chunks=counts["Chunk"][1],
             missing_entities=counts["Entity"][1],
         )
+
+    # -- workflow graph ----------------------------------------------------------------------------------
+    def _unlink_workflow(self) -> None:
+        """Dags and tasks keep only NAMED_IN links to entities still there (as Neo4j's DETACH DELETE does)."""
+        existing = self._existing_ids("Entity").implode()
+        for table in ("dags", "tasks"):
+            current = self._read(table)
+            if current is None or not current.height:
+                continue
+            kept = current.with_columns(pl.col("entity_ids").list.set_intersection(existing).list.sort())
+            if not kept.equals(current):
+                self._write(table, kept)
+
+    def write_workflow(self, graph: WorkflowGraph) -> WorkflowWrite:
+        """Replace the workflow graph with ``graph``: nodes gone from it are pruned, each node's links replaced;
+        NAMED_IN links only to entities that exist."""
+        rows = workflow_rows(graph)
+        existing = self._existing_ids("Entity").implode()
+        requested = sum(int(rows[t]["entity_ids"].list.len().sum() or 0) for t in ("dags", "tasks"))
+        for table in ("dags", "tasks"):
+            rows[table] = rows[table].with_columns(pl.col("entity_ids").list.set_intersection(existing).list.sort())
+        pruned = {}
+        for table, (_, key) in WORKFLOW_TABLES.items():
+            current = self._read(table)
+            pruned[table] = 0 if current is None else current.join(rows[table].select(key), on=key, how="anti").height
+            self._write(table, rows[table])
+        return workflow_write(self._tables(), requested, pruned)
+
+    def task_context(
+        self,
+        dag_id: str,
+        task_id: str,
+        runs: int = defaults.TASK_CONTEXT_RUNS,
+        chunks: int = defaults.TASK_CONTEXT_CHUNKS,
+    ) -> TaskContext | None:
+        """The task, its DAG's and its own linked entities with their first chunks, neighbours and recent runs."""
+        return task_context_of_tables(self._tables(), dag_id, task_id, runs, chunks)
 
     def write_communities(self, communities: pl.DataFrame) -> int:
         """Communities and their members are one file, replaced by one atomic rename: never half-written."""

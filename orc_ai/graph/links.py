@@ -13,6 +13,7 @@ import polars as pl
 from orc_ai.graph.decisions import decision_links, decision_rows
 from orc_ai.graph.models import DumpNode, DumpRelationship, GraphDump, GraphStats
 from orc_ai.graph.schema import DECISION_LINKS, NODE_KEYS, NODE_PROPERTIES, RELATION_PROPERTIES, type_label
+from orc_ai.graph.workflow_tables import workflow_dump
 
 TABLE_LABELS = {
     "documents": "Document",
@@ -158,7 +159,8 @@ def _links(kind: str, frame: pl.DataFrame, source_label: str, target_label: str)
 
 
 def dump_tables(tables: dict[str, pl.DataFrame | None]) -> GraphDump:
-    """The canonical dump of the graph a fresh load of ``tables`` yields."""
+    """The canonical dump of the graph a fresh load of ``tables`` (and the workflow tables: ``dags``, ``tasks``,
+    ``runs``, see ``workflow_tables``) yields."""
     if (decisions := tables.get("decisions")) is not None:
         tables = {**tables, "decisions": decision_rows(decisions)}
     nodes = [node for table, label in TABLE_LABELS.items() for node in _nodes(label, tables.get(table))]
@@ -182,4 +184,5 @@ def dump_tables(tables: dict[str, pl.DataFrame | None]) -> GraphDump:
                 properties=_properties(row, RELATION_PROPERTIES),
             )
         )
-    return GraphDump.of(nodes, rels)
+    workflow_nodes, workflow_rels = workflow_dump(tables)
+    return GraphDump.of(nodes + workflow_nodes, rels + workflow_rels)

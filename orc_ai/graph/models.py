@@ -88,3 +88,41 @@ class GraphDump(BaseModel):
         for rel in self.relationships:
             out[rel.type] = out.get(rel.type, 0) + 1
         return dict(sorted(out.items()))
+
+
+class WorkflowWrite(BaseModel):
+    """What ``write_workflow`` left in the store: workflow nodes and links, NAMED_IN links skipped because their
+    entity is not in the graph, and the nodes pruned because they are gone from the input."""
+
+    dags: int = 0
+    tasks: int = 0
+    runs: int = 0
+    contains: int = 0
+    depends_on: int = 0
+    has_run: int = 0
+    named_in: int = 0
+    missing_entities: int = 0
+    pruned: dict[str, int] = Field(default_factory=dict, description="dags, tasks, runs removed.")
+
+
+class LinkedEntity(BaseModel):
+    """A document-graph entity that names a task or its DAG, with the chunks that mention it."""
+
+    entity_id: str
+    name: str
+    type: str | None = None
+    named_by: list[str] = Field(description="'Dag', 'Task' or both: which node's NAMED_IN reaches it.")
+    chunks: list[dict] = Field(description="chunk_id, doc_id, text of the first chunks (document order).")
+
+
+class TaskContext(BaseModel):
+    """A task's neighbourhood for citations: the Task, its DAG, neighbours, recent Runs and linked entities."""
+
+    task_key: str
+    dag_id: str
+    task_id: str
+    operator: str | None = None
+    upstream_task_ids: list[str] = Field(description="Tasks this one DEPENDS_ON.")
+    downstream_task_ids: list[str] = Field(description="Tasks that DEPEND_ON this one.")
+    runs: list[dict] = Field(description="Run properties, most recent start first (never-started tries last).")
+    entities: list[LinkedEntity]

@@ -15,7 +15,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -29,7 +29,10 @@ from orc_ai.errors import GraphStoreError
 from orc_ai.graph import cypher
 from orc_ai.graph.decisions import decision_links, decision_rows
 from orc_ai.graph.models import DecisionWrite
+from orc_ai.graph.neo4j_batches import Columns as _Columns
+from orc_ai.graph.neo4j_batches import batches as _batches
 from orc_ai.graph.neo4j_reads import Neo4jReads
+from orc_ai.graph.neo4j_workflow import Neo4jWorkflow
 from orc_ai.graph.schema import CORE_LABELS, DECISION_LINKS, NODE_PROPERTIES, type_label
 from orc_ai.graph.store import VectorKind, is_graph_name, validate_graph_name
 from orc_ai.graph.write_plan import bucket_rounds
@@ -46,21 +49,6 @@ class _Deadlock(Exception):
     nodes of different buckets)."""
 
 
-class _Columns(dict):
-    """One batch as a query parameter: a list per column (see ``cypher.columnar``). The driver formats every RUN's
-    parameters for its debug log even when debug logging is off; with a summary as repr that costs nothing (a
-    batch of 1,000 embeddings took ~0.2 s of float formatting) and row data never reaches a log."""
-
-    def __repr__(self) -> str:
-        return f"<{len(next(iter(self.values()), []))} rows of {len(self)} columns>"
-
-
-def _batches(frame: pl.DataFrame, size: int) -> Iterator[_Columns]:
-    for start in range(0, frame.height, size):
-        batch = frame.slice(start, size)
-        yield _Columns({name: batch[name].to_list() for name in batch.columns})
-
-
 def _with_vector_hash(frame: pl.DataFrame) -> pl.DataFrame:
     """Adds ``vector_hash``, a hash of each vector's float32 bytes, when the frame has a ``vector`` column."""
     if "vector" not in frame.columns:
@@ -70,7 +58,7 @@ def _with_vector_hash(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series("vector_hash", hashes, dtype=pl.String))
 
 
-class Neo4jGraphStore(Neo4jReads):
+class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
     """The production graph store; same interface and result shapes as ``EmbeddedGraphStore``."""
 
     def __init__(

@@ -6,13 +6,17 @@ to what a fresh load of the same tables holds; ``GraphStore.dump`` compares them
 
 from __future__ import annotations
 
-CORE_LABELS = ("Document", "Chunk", "Entity", "Community", "Decision")
+# Dag, Task and Run are the workflow graph (see ``graph.workflow``); an entity typed "Task" keeps only its property
+CORE_LABELS = ("Document", "Chunk", "Entity", "Community", "Decision", "Dag", "Task", "Run")
 NODE_KEYS = {
     "Document": "doc_id",
     "Chunk": "chunk_id",
     "Entity": "entity_id",
     "Community": "community_id",
     "Decision": "decision_id",
+    "Dag": "dag_id",
+    "Task": "task_key",
+    "Run": "run_key",
 }
 NODE_PROPERTIES = {
     "Document": ("doc_id", "name", "title", "source_path", "format", "content_hash"),
@@ -21,6 +25,25 @@ NODE_PROPERTIES = {
     "Community": ("community_id", "level", "parent_id", "size", "title", "summary", "summary_source"),
     # the agent's decisions; ``created_at`` is ISO-8601 UTC text, so both stores hold and dump the same value
     "Decision": ("decision_id", "event_id", "event_type", "status", "decision", "planner_version", "created_at"),
+    # the workflow graph: a task is keyed "<dag_id>/<task_id>", a run (one try) by its TRY_KEY joined by "/";
+    # times are ISO-8601 UTC text, as for decisions
+    "Dag": ("dag_id",),
+    "Task": ("task_key", "dag_id", "task_id", "operator"),
+    "Run": (
+        "run_key",
+        "dag_id",
+        "run_id",
+        "task_id",
+        "map_index",
+        "try_number",
+        "state",
+        "logical_date",
+        "start_date",
+        "end_date",
+        "duration_s",
+        "error_class",
+        "error_message",
+    ),
 }
 # a decision's links: relationship type -> (target label, the decisions column listing the target ids)
 DECISION_LINKS = {"CITES": ("Chunk", "cited_chunk_ids"), "ABOUT": ("Entity", "about_entity_ids")}

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import polars as pl
 
 from orc_ai.errors import InvalidGraphNameError
-from orc_ai.graph.models import DecisionWrite, GraphDump, GraphStats, Neighbourhood, SearchHit
+from orc_ai.graph.models import (
+    DecisionWrite,
+    GraphDump,
+    GraphStats,
+    Neighbourhood,
+    SearchHit,
+    TaskContext,
+    WorkflowWrite,
+)
+
+if TYPE_CHECKING:
+    from orc_ai.graph.workflow import WorkflowGraph
 
 VectorKind = Literal["chunk", "entity"]
 _GRAPH_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
@@ -60,6 +71,17 @@ class GraphStore(Protocol):
         ``planner_version``, ``created_at``, ``cited_chunk_ids``, ``about_entity_ids``) as ``(:Decision)`` nodes
         with ``CITES`` chunks and ``ABOUT`` entities; each row replaces its decision's links, and links to ids not
         in the graph are skipped and counted (see ``graph.decisions``)."""
+        ...
+
+    def write_workflow(self, graph: WorkflowGraph) -> WorkflowWrite:
+        """Replace the workflow graph (Dag, Task, Run nodes; CONTAINS, DEPENDS_ON, HAS_RUN, NAMED_IN) with
+        ``graph``: nodes gone from it are pruned, each node's links replaced, NAMED_IN only to entities that exist
+        (see ``graph.workflow``)."""
+        ...
+
+    def task_context(self, dag_id: str, task_id: str, runs: int = 10, chunks: int = 5) -> TaskContext | None:
+        """A task, its neighbours, its ``runs`` latest Runs and the entities it or its DAG is NAMED_IN, each with
+        its first ``chunks`` chunks; None when the store has no such task."""
         ...
 
     def write_communities(self, communities: pl.DataFrame) -> int:
