@@ -21,7 +21,7 @@ from mlflow.tracking import MlflowClient
 
 from orc_ai.forecast.model import ForecastSettings
 from orc_ai.forecast.plots import plot_backtest_coverage, plot_forecast_bands
-from orc_ai.forecast.run import ForecastRun, RiskRule, stamp_model
+from orc_ai.forecast.run import ForecastRun, RiskRule, check_failed_fits, forecast_task_runs, stamp_model
 from orc_ai.forecast.series import series_id
 from orc_ai.mlops.records import ModelRun, RegisteredRun
 from orc_ai.mlops.registry import log_and_register
@@ -31,9 +31,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 @dataclass(frozen=True)
 class PublishedForecast:
-    """The forecast rows stamped with their model version, and the registry's answer."""
+    """The forecast rows stamped with their model version, the run behind them and the registry's answer."""
 
     forecasts: pl.DataFrame
+    run: ForecastRun
     registered: RegisteredRun
 
 
@@ -112,4 +113,42 @@ def publish_forecast(
             input_hash=input_hash(run, params),
         )
         registered = log_and_register(client, record, artifact_root=artifact_root)
-    return PublishedForecast(stamp_model(run.forecasts, model_name, registered.version), registered)
+    return PublishedForecast(stamp_model(run.forecasts, model_name, registered.version), run, registered)
+
+
+def forecast_and_publish(
+    task_runs: pl.DataFrame,
+    metric: str,
+    client: MlflowClient,
+    *,
+    model_name: str,
+    experiment: str,
+    promotion_metric: str,
+    artifact_root: str | None,
+    settings: ForecastSettings,
+    rule: RiskRule,
+    horizon_days: int,
+    folds: int,
+    workers: int,
+    max_failed_share: float,
+    plot_series: int,
+) -> PublishedForecast:
+    """Forecast ``metric`` for every series of ``task_runs``, fail past ``max_failed_share`` failed fits, then log
+    and register the models (the promotion rule decides the champion)."""
+    run = forecast_task_runs(
+        task_runs, metric, settings=settings, rule=rule, horizon_days=horizon_days, folds=folds, workers=workers
+    )
+    check_failed_fits(run, max_failed_share)
+    return publish_forecast(
+        client,
+        run,
+        model_name=model_name,
+        experiment=experiment,
+        promotion_metric=promotion_metric,
+        settings=settings,
+        rule=rule,
+        horizon_days=horizon_days,
+        folds=folds,
+        artifact_root=artifact_root,
+        plot_series=plot_series,
+    )

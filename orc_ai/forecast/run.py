@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from orc_ai import defaults
+from orc_ai.errors import OrcAIError
 from orc_ai.forecast.backtest import BacktestPoints, score
 from orc_ai.forecast.model import PROPHET, ForecastSettings
 from orc_ai.forecast.parallel import SeriesJob, SeriesOutcome, forecast_many
@@ -22,6 +23,11 @@ from orc_ai.forecast.risk import assess, series_threshold, slas_for
 from orc_ai.forecast.schema import FORECAST_SCHEMA, empty_forecasts
 from orc_ai.forecast.series import build_daily_series, series_id
 from orc_ai.taskruns.schema import conform_task_runs
+
+
+class ForecastError(OrcAIError):
+    """Too many series failed to fit; the message names the metric and the share."""
+
 
 BACKTEST_SCHEMA: dict[str, pl.DataType] = {
     "dag_id": pl.String(),
@@ -173,3 +179,14 @@ def forecast_task_runs(
 def stamp_model(forecasts: pl.DataFrame, model_name: str, model_version: str) -> pl.DataFrame:
     """The rows with the registered model version that made them."""
     return forecasts.with_columns(pl.lit(model_name).alias("model_name"), pl.lit(model_version).alias("model_version"))
+
+
+def check_failed_fits(run: ForecastRun, max_failed_share: float) -> None:
+    """Raise ForecastError when more than ``max_failed_share`` of the series' Prophet fits raised (each such series
+    was forecast by the fallback and counted, so a few never fail the run)."""
+    failed, total = run.counts["failed_fits"], run.counts["series"]
+    if total and failed / total > max_failed_share:
+        errors = run.backtests.filter(pl.col("error").is_not_null())["error"].unique().sort().head(3).to_list()
+        raise ForecastError(
+            f"{run.metric}: {failed} of {total} Prophet fits failed (> {max_failed_share:.0%}); first errors: {errors}"
+        )
