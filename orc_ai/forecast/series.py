@@ -48,17 +48,15 @@ def _task_durations(runs: pl.DataFrame) -> pl.DataFrame:
 
 def _dag_durations(runs: pl.DataFrame) -> pl.DataFrame:
     last_try = runs.sort("try_number").group_by("dag_id", "run_id", "task_id", "map_index").agg(pl.all().last())
-    per_run = last_try.group_by("dag_id", "run_id").agg(
-        (pl.col("state") == "success").all().alias("succeeded"),
+    succeeded = last_try.group_by("dag_id", "run_id").agg((pl.col("state") == "success").all().alias("succeeded"))
+    per_run = runs.group_by("dag_id", "run_id").agg(  # wall time over every try, retries included
         pl.col("ds").min(),
         (pl.col("end_date").max() - pl.col("start_date").min()).dt.total_microseconds().alias("wall_us"),
     )
-    ok = per_run.filter(pl.col("succeeded") & pl.col("wall_us").is_not_null())
-    return (
-        ok.group_by("dag_id", "ds")
-        .agg((pl.col("wall_us").median() / 1e6).alias("y"), pl.len().cast(pl.Int64).alias("tries"))
-        .with_columns(pl.lit(None, pl.String()).alias("task_id"))
-    )
+    ok = per_run.join(succeeded, on=["dag_id", "run_id"]).filter(pl.col("succeeded") & pl.col("wall_us").is_not_null())
+    return ok.group_by("dag_id", "ds").agg(
+        (pl.col("wall_us").median() / 1e6).alias("y"), pl.len().cast(pl.Int64).alias("tries")
+    ).with_columns(pl.lit(None, pl.String()).alias("task_id"))
 
 
 def _failure_rates(runs: pl.DataFrame, by: list[str]) -> pl.DataFrame:
