@@ -57,9 +57,9 @@ def promote_if_better(
     if current is None:
         reason = f"promoted: no {alias} yet ({metric} {value:.6g})"
     else:
-        verb = "promoted" if won else "kept"
+        verdict = f"promoted over v{current.version}" if won else f"v{current.version} kept"
         side = "beats" if won else "does not beat"
-        reason = f"{verb} v{current.version}: {metric} {value:.6g} {side} {champion_value:.6g} of v{current.version}"
+        reason = f"{verdict}: {metric} {value:.6g} {side} {champion_value:.6g} of v{current.version}"
     if won:
         client.set_registered_model_alias(name, alias, version)
     tags = {
