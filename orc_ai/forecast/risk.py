@@ -1,7 +1,10 @@
 """Thresholds and risk of a forecast target (the rule is stated in orc_ai/defaults.py, FORECAST_* block).
 
-``risk`` is P(value > threshold) under a normal whose central ``interval_width`` interval is [lower, upper]
-(a degenerate interval gives 0 or 1); ``at_risk`` is ``risk >= min_risk[metric]``.
+``risk`` is P(value > threshold) under a two-piece normal with its median at ``predicted`` and its
+(1 - w)/2 and (1 + w)/2 quantiles at ``lower`` and ``upper`` (w = interval_width): each side has its own spread,
+so an interval clipped at 0 on one side still says what its other side says (a degenerate side gives 0 or 1).
+``at_risk`` is ``risk >= min_risk[metric]``; with w = 0.8, min_risk 0.1 is exactly "upper > threshold" and 0.5
+"predicted > threshold".
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ def series_threshold(
 
 
 def breach_probability(predicted: float, lower: float, upper: float, threshold: float, interval_width: float) -> float:
-    """P(value > threshold) for a normal centred on ``predicted`` with [lower, upper] as its central interval."""
+    """P(value > threshold) under the two-piece normal through ``lower``, ``predicted`` and ``upper``."""
     z = NormalDist().inv_cdf(0.5 + interval_width / 2)  # 1.2816 for 0.8
-    sigma = (upper - lower) / (2 * z)
+    sigma = (upper - predicted if threshold >= predicted else predicted - lower) / z
     if sigma <= 0:
         return 1.0 if predicted > threshold else 0.0
     return 1.0 - NormalDist(predicted, sigma).cdf(threshold)

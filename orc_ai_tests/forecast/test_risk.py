@@ -1,5 +1,7 @@
 """The threshold rule: rate thresholds, p95/SLA thresholds and the breach probability behind at_risk."""
 
+from statistics import NormalDist
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,13 @@ def test_breach_probability_reads_the_interval_as_a_normal():
     assert breach_probability(10.0, 8.0, 12.0, 12.0, 0.8) == pytest.approx(0.1)  # the upper bound is the 90 % point
     assert breach_probability(10.0, 10.0, 10.0, 9.0, 0.8) == 1.0
     assert breach_probability(10.0, 10.0, 10.0, 11.0, 0.8) == 0.0
+
+
+def test_an_interval_clipped_at_zero_keeps_its_upper_side():
+    # a failure rate predicted below 0 is clipped to 0 with its lower bound; the upper bound still passes 0.2
+    at_risk, risk = assess("failure_rate", 0.0, 0.0, 0.335, 0.2)
+    assert at_risk is True and risk == pytest.approx(1 - NormalDist(0, 0.335 / 1.2815516).cdf(0.2), rel=1e-6)
+    assert breach_probability(5.0, 4.0, 9.0, 3.0, 0.8) == pytest.approx(1 - NormalDist(5, 1 / 1.2815516).cdf(3.0))
 
 
 def test_failure_rate_is_at_risk_once_its_upper_bound_passes_the_rate():
