@@ -128,9 +128,9 @@ FORECAST_BACKTEST_FOLDS = 3  # rolling origins per series, each FORECAST_HORIZON
 FORECAST_WORKERS = 2  # fitting processes (ProcessPoolExecutor); 1 fits in the calling process
 FORECAST_MAX_FAILED_SHARE = 0.2  # series whose Prophet fit raised (they get the fallback); past this the asset fails
 # Threshold rule (orc_ai/forecast/risk.py): a target is at risk when P(value > threshold) >= FORECAST_MIN_RISK,
-# P read from a two-piece normal through the forecast's lower, predicted and upper values. failure_rate: the threshold is the configured rate and
-# 0.1 means "the upper bound is above it"; duration_s: the series' own p95 (or its SLA when one is configured) and 0.5
-# means "the predicted value is above it".
+# P read from a two-piece normal through the forecast's lower, predicted and upper values. failure_rate: the
+# threshold is the configured rate, and 0.1 means "the upper bound is above it"; duration_s: the series' own p95
+# (or its SLA when one is configured), and 0.5 means "the predicted value is above it".
 FORECAST_FAILURE_RATE_THRESHOLD = 0.2
 FORECAST_DURATION_QUANTILE = 0.95
 FORECAST_MIN_RISK = {"duration_s": 0.5, "failure_rate": 0.1}
