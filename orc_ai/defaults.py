@@ -157,3 +157,33 @@ WORKFLOW_ERROR_MESSAGE_CHARS = 500  # a Run node keeps this much of its try's er
 WORKFLOW_MAX_INVALID_SHARE = 0.05  # workflow_graph fails when more of its input rows have ids Airflow would refuse
 TASK_CONTEXT_RUNS = 10  # most recent Runs a task's context lists
 TASK_CONTEXT_CHUNKS = 5  # chunks per linked entity a task's context lists
+
+# Forecasts (orc_ai/forecast; task_duration_forecast, failure_forecast)
+FORECAST_HORIZON_DAYS = 7  # daily targets forecast per series
+FORECAST_MIN_HISTORY_DAYS = 14  # observed days a series needs for Prophet; below that the fallback
+FORECAST_FALLBACK_WINDOW_DAYS = 28  # fallback: median and empirical 10/90 % quantiles of the last days observed
+FORECAST_INTERVAL_WIDTH = 0.8  # Prophet interval_width and the fallback's quantile span
+FORECAST_UNCERTAINTY_SAMPLES = 200  # Prophet's simulated paths per forecast (its default 1000 is 5x slower)
+FORECAST_CHANGEPOINT_PRIOR = 0.05  # Prophet's default changepoint_prior_scale
+FORECAST_SEED = 42  # Stan optimiser seed and numpy's seed for Prophet's interval sampling, per series
+FORECAST_BACKTEST_FOLDS = 3  # rolling origins per series, each FORECAST_HORIZON_DAYS apart
+FORECAST_WORKERS = 2  # fitting processes (ProcessPoolExecutor); 1 fits in the calling process
+FORECAST_MAX_FAILED_SHARE = 0.2  # series whose Prophet fit raised (they get the fallback); past this the asset fails
+# Threshold rule (orc_ai/forecast/risk.py): a target is at risk when P(value > threshold) >= FORECAST_MIN_RISK,
+# P read from a two-piece normal through the forecast's lower, predicted and upper values. failure_rate: the
+# threshold is the configured rate, and 0.1 means "the upper bound is above it"; duration_s: the series' own p95
+# (or its SLA when one is configured), and 0.5 means "the predicted value is above it".
+FORECAST_FAILURE_RATE_THRESHOLD = 0.2
+FORECAST_DURATION_QUANTILE = 0.95
+FORECAST_MIN_RISK = {"duration_s": 0.5, "failure_rate": 0.1}
+FORECAST_PLOT_SERIES = 6  # series drawn in the forecast-band figure (most tries first)
+
+# MLflow (orc_ai/mlops): tracking URI default sqlite:///<ORC_AI_HOME>/mlflow/mlflow.db, artifacts beside it
+MLFLOW_EXPERIMENT = "orc_ai"
+MLFLOW_CHAMPION_ALIAS = "champion"
+REGISTERED_MODELS = {  # registered model name per asset
+    "task_duration_forecast": "orc_ai_task_duration_forecast",
+    "failure_forecast": "orc_ai_failure_forecast",
+}
+# backtest metric a new version must beat the champion on (lower is better for both)
+PROMOTION_METRICS = {"task_duration_forecast": "backtest_wape", "failure_forecast": "backtest_mae"}

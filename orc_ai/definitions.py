@@ -10,6 +10,8 @@ import dagster as dg
 from orc_ai import defaults, settings
 from orc_ai.assets import agent, chunks, communities, documents, embeddings, entities, events, graph, reports
 from orc_ai.assets import airflow_runs as airflow_run_assets
+from orc_ai.assets import anomalies as anomaly_assets
+from orc_ai.assets import forecasts as forecast_assets
 from orc_ai.assets import kpis as kpi_assets
 from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.assets import synthetic as synthetic_assets
@@ -31,6 +33,7 @@ from orc_ai.resources.graph_store import GraphStoreResource
 from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.resources.mlflow import MlflowResource
 from orc_ai.resources.policy import PolicyResource
 from orc_ai.resources.slack import SLACK_API, SlackResource
 from orc_ai.sensors.airflow import airflow_metadata_sensor, airflow_task_runs_job
@@ -102,20 +105,15 @@ def build_resources() -> dict[str, object]:
             base_url=os.environ.get("ORC_AI_SLACK_BASE_URL", SLACK_API),
             channel=os.environ.get("ORC_AI_SLACK_CHANNEL", ""),
         ),
+        "mlflow": MlflowResource(home=str(home), tracking_uri=_env_or("ORC_AI_MLFLOW_TRACKING_URI")),
     }
 
 
 all_assets = dg.load_assets_from_modules(
     [documents, chunks, entities, embeddings, graph, communities, events, agent, reports]
-    + [airflow_run_assets, log_cluster_assets, synthetic_assets, kpi_assets, workflow_assets]
+    + [airflow_run_assets, workflow_assets, forecast_assets, anomaly_assets, log_cluster_assets, synthetic_assets]
+    + [kpi_assets]
 )
-# Upstreams of the operations assets that another branch produces: external until that asset is registered here
-_produced = {key for asset in all_assets for key in asset.keys}
-all_assets += [
-    dg.AssetsDefinition(specs=[dg.AssetSpec(k)])
-    for k in ("airflow_task_runs", "failure_forecast")
-    if dg.AssetKey(k) not in _produced
-]
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
     + [task_run_checks, synthetic_checks]
