@@ -94,8 +94,8 @@ class StreamingDetector:
         self._index += 1
         if not zs:
             return PointScore(index, 0.0, False, "")
-        point = min(zs.values())
         best = min(zs, key=lambda name: self._trackers[name].scale)
+        point = zs[best] if p.point_from == "best" else min(zs.values())
         recent = self._recent_z[best]
         sustained = max((float(recent.last(w).sum()) / w for w in p.sustain_windows if len(recent) >= w), default=0.0)
         signals = {
@@ -106,7 +106,7 @@ class StreamingDetector:
             level = fast_median(self._sustained_level.last(p.surprise_window)) if len(self._sustained_level) else None
             surprise = self._sustained_history.z(sustained - level, 0.05) if level is not None else None
             self._sustained_level.append(sustained)
-            if surprise is not None and sustained > level:
+            if surprise is not None and sustained > max(level, p.surprise_min):
                 signals["surprise"] = surprise / (surprise + p.z_surprise)
         signal = max(signals, key=signals.get)
         score = signals[signal]

@@ -5,6 +5,8 @@ unchanged on every series: nothing is tuned per file."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -21,13 +23,19 @@ class DetectorParams(BaseModel, frozen=True):
     sustain_windows: tuple[int, ...] = Field(
         default=(12,), min_length=1, description="Spans (points) over which mean z measures sustained deviations."
     )
-    z_point: float = Field(default=8.0, gt=0, description="Point z-score (unexplained by any predictor) scoring 0.5.")
+    point_from: Literal["best", "min"] = Field(
+        default="best", description="Point z from the usually-best predictor, or the smallest over all predictors."
+    )
+    z_point: float = Field(default=12.0, gt=0, description="Point z-score (unexplained by any predictor) scoring 0.5.")
     z_sustained: float = Field(default=4.0, gt=0, description="Mean z over sustain_window scoring 0.5.")
     surprise_window: int = Field(
         default=1000, ge=0, description="Past sustained means the newest is compared with (0: no surprise signal)."
     )
     z_surprise: float = Field(
         default=4.0, gt=0, description="Robust z of the sustained mean, against its past, scoring 0.5."
+    )
+    surprise_min: float = Field(
+        default=1.5, ge=0, description="Least sustained mean z that can be a surprise (Gaussian noise averages 0.8)."
     )
     z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
     scale_floor: float = Field(
