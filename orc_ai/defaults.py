@@ -115,3 +115,17 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed
 REPORT_METADATA_MAX_CHARS = 50_000  # Markdown attached to the materialisation; the files keep all of it
 REPORT_GROWTH_HISTORY = 50  # neo4j_graph materialisations plotted, newest
+
+# run_anomalies (orc_ai/anomaly/runs.py): the streaming detector on per-task duration histories (tens to hundreds
+# of tries, not NAB's thousands of points, so shorter windows), and IsolationForest over per-try features
+RUN_ANOMALY_DETECTOR = {
+    "short_window": 5,
+    "long_window": 50,
+    "scale_window": 50,
+    "sustain_windows": (5,),
+    "surprise_window": 50,
+    "probation": 10,
+}
+RUN_ANOMALY_CONTAMINATION = 0.02  # IsolationForest's expected share of anomalous tries
+RUN_ANOMALY_MIN_TRIES = 20  # fewer tries with a duration: IsolationForest is not fitted
+RUN_ANOMALY_SEED = 0

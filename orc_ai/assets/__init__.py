@@ -4,6 +4,7 @@ import dagster as dg
 
 KNOWLEDGE_GRAPH = "knowledge_graph"
 AGENT = "agent"
+OPERATIONS = "operations"
 
 
 def downstream_automation() -> dg.AutomationCondition:
