@@ -15,7 +15,7 @@ class DetectorParams(BaseModel, frozen=True):
 
     short_window: int = Field(default=24, ge=3, description="Points whose median predicts the next (spikes).")
     long_window: int = Field(default=600, ge=10, description="Points whose median is the long-run level.")
-    scale_window: int = Field(default=600, ge=10, description="Past residuals whose MAD scales each z-score.")
+    scale_window: int = Field(default=1500, ge=10, description="Past residuals whose spread scales each z-score.")
     seasons: int = Field(default=3, ge=1, description="Past days whose same-phase median predicts a point.")
     weekly_seasons: int = Field(
         default=2, ge=0, description="Past weeks whose same-phase median predicts a point (0: no weekly predictor)."
