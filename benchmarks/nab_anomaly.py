@@ -40,7 +40,7 @@ VARIANTS: dict[str, dict] = {
     "suppress_288": {"suppress": 288},
     "point_from_min_z8": {"point_from": "min", "z_point": 8.0},
     "no_weekly": {"weekly_seasons": 0},
-    "sustain_12_48": {"sustain_windows": (12, 48)},
+    "sustain_12": {"sustain_windows": (12,)},
 }
 
 

@@ -21,7 +21,7 @@ class DetectorParams(BaseModel, frozen=True):
         default=2, ge=0, description="Past weeks whose same-phase median predicts a point (0: no weekly predictor)."
     )
     sustain_windows: tuple[int, ...] = Field(
-        default=(12,), min_length=1, description="Spans (points) over which mean z measures sustained deviations."
+        default=(12, 48), min_length=1, description="Spans (points) over which mean z measures sustained deviations."
     )
     point_from: Literal["best", "min"] = Field(
         default="best", description="Point z from the usually-best predictor, or the smallest over all predictors."
