@@ -24,6 +24,7 @@ import numpy as np
 from orc_ai.anomaly.buffer import RingHistory
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.predictors import ResidualTracker, fast_median, local_prediction, seasonal_prediction
+from orc_ai.anomaly.series import daily_period
 
 _REFRESH = 8  # robust scales are recomputed every this many points (they move slowly; medians cost the most)
 
@@ -124,8 +125,6 @@ def detect_anomalies(
     timestamps: list[str], values: Iterable[float], params: DetectorParams | None = None
 ) -> list[tuple[str, float]]:
     """(timestamp, score) of every flagged point, streaming in order; the daily period comes from the timestamps."""
-    from orc_ai.anomaly.series import daily_period
-
     scores = score_series(values, params, period=daily_period(timestamps))
     return [(timestamps[s.index], s.score) for s in scores if s.flagged]
 

@@ -47,7 +47,6 @@ def _streaming_flags(tries: pl.DataFrame, params: DetectorParams) -> pl.DataFram
     rows = []
     for _, series in tries.group_by("dag_id", "task_id", maintain_order=True):
         detector = StreamingDetector(params)
-        median = None
         for position, row in enumerate(series.iter_rows(named=True)):
             result = detector.update(float(np.log1p(row["duration_s"])))
             if result.flagged:
