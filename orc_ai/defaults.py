@@ -187,3 +187,17 @@ REGISTERED_MODELS = {  # registered model name per asset
 }
 # backtest metric a new version must beat the champion on (lower is better for both)
 PROMOTION_METRICS = {"task_duration_forecast": "backtest_wape", "failure_forecast": "backtest_mae"}
+
+# run_anomalies (orc_ai/anomaly/runs.py): the streaming detector on per-task duration histories (tens to hundreds
+# of tries, not NAB's thousands of points, so shorter windows), and IsolationForest over per-try features
+RUN_ANOMALY_DETECTOR = {
+    "short_window": 5,
+    "long_window": 50,
+    "scale_window": 50,
+    "sustain_windows": (5,),
+    "surprise_window": 50,
+    "probation": 10,
+}
+RUN_ANOMALY_CONTAMINATION = 0.02  # IsolationForest's expected share of anomalous tries
+RUN_ANOMALY_MIN_TRIES = 20  # fewer tries with a duration: IsolationForest is not fitted
+RUN_ANOMALY_SEED = 0

@@ -1,0 +1,50 @@
+"""The streaming detector's parameters: one model, every field with its default and what it does.
+
+The defaults are the project's fixed setting, chosen on the NAB development half (see BENCHMARKS.md) and used
+unchanged on every series: nothing is tuned per file."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class DetectorParams(BaseModel, frozen=True):
+    """Windows are in points; ``period`` (points per day) comes from the timestamps when they are regular."""
+
+    short_window: int = Field(default=24, ge=3, description="Points whose median predicts the next (spikes).")
+    long_window: int = Field(default=600, ge=10, description="Points whose median is the long-run level.")
+    scale_window: int = Field(default=1500, ge=10, description="Past residuals whose spread scales each z-score.")
+    seasons: int = Field(default=3, ge=1, description="Past days whose same-phase median predicts a point.")
+    weekly_seasons: int = Field(
+        default=2, ge=0, description="Past weeks whose same-phase median predicts a point (0: no weekly predictor)."
+    )
+    sustain_windows: tuple[int, ...] = Field(
+        default=(12, 48), min_length=1, description="Spans (points) over which mean z measures sustained deviations."
+    )
+    point_from: Literal["best", "min"] = Field(
+        default="best", description="Point z from the usually-best predictor, or the smallest over all predictors."
+    )
+    z_point: float = Field(default=12.0, gt=0, description="Point z-score (unexplained by any predictor) scoring 0.5.")
+    z_sustained: float = Field(default=4.0, gt=0, description="Mean z over sustain_window scoring 0.5.")
+    surprise_window: int = Field(
+        default=1000, ge=0, description="Past sustained means the newest is compared with (0: no surprise signal)."
+    )
+    z_surprise: float = Field(
+        default=4.0, gt=0, description="Robust z of the sustained mean, against its past, scoring 0.5."
+    )
+    surprise_min: float = Field(
+        default=1.5, ge=0, description="Least sustained mean z that can be a surprise (Gaussian noise averages 0.8)."
+    )
+    z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
+    scale_floor: float = Field(
+        default=0.01, ge=0, description="Least residual scale, as a share of the long window's 5-95% range."
+    )
+    probation: int = Field(default=600, ge=0, description="Points scored but never flagged at the start.")
+    suppress: int = Field(
+        default=0,
+        ge=0,
+        description="Points after a flag during which no new flag is raised (0: flag every point at threshold).",
+    )
+    threshold: float = Field(default=0.5, gt=0, lt=1, description="Score at or above which a point is flagged.")
