@@ -5,13 +5,13 @@ from __future__ import annotations
 from orc_ai import defaults
 from orc_ai.agent.models import RunCitation, ToolCall
 from orc_ai.events.models import AgentEvent
-from orc_ai.taskruns.schema import run_id_of
+from orc_ai.taskruns.schema import run_key
 
 
 def _citation(row: dict) -> RunCitation | None:
     try:
         map_index = int(row.get("map_index", -1) if row.get("map_index") is not None else -1)
-        key = run_id_of(row["dag_id"], row["run_id"], row["task_id"], map_index, row["try_number"])
+        key = run_key(row["dag_id"], row["run_id"], row["task_id"], map_index, row["try_number"])
         return RunCitation(run_key=key, **{**row, "map_index": map_index})
     except (KeyError, TypeError, ValueError):
         return None  # a row the history table could not fill: nothing to cite

@@ -13,6 +13,7 @@ from orc_ai.agent.table import decisions_to_frame
 from orc_ai.assets import AGENT, downstream_automation
 from orc_ai.assets.agent_session import agent_runner
 from orc_ai.events.table import events_from_frame
+from orc_ai.forecast.schema import forecast_table
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.retrieve.config import RetrievalTables
 
@@ -27,13 +28,15 @@ class AgentConfig(dg.Config):
 
 @dg.asset(
     group_name=AGENT, automation_condition=downstream_automation(),
-    ins={"airflow_task_runs": dg.AssetIn(metadata={OPTIONAL_INPUT: True})},
+    ins={name: dg.AssetIn(metadata={OPTIONAL_INPUT: True})
+         for name in ("airflow_task_runs", "task_duration_forecast", "failure_forecast")},
     required_resource_keys={"graph_store", "embedder", "llm", "policy", "airflow", "slack", "state"},
 )
 def agent_decisions(
     context: dg.AssetExecutionContext, config: AgentConfig, agent_events: pl.DataFrame, raw_docs: pl.DataFrame,
     chunks: pl.DataFrame, entities: pl.DataFrame, relations: pl.DataFrame, communities: pl.DataFrame,
-    airflow_task_runs: pl.DataFrame | None,
+    airflow_task_runs: pl.DataFrame | None, task_duration_forecast: pl.DataFrame | None,
+    failure_forecast: pl.DataFrame | None,
 ) -> dg.Output[pl.DataFrame]:
     """One decision per event and planner version (kept across runs: re-materialising neither duplicates nor
     re-acts), with its citations, tool calls and policy results; written to the graph as Decision nodes."""
@@ -42,7 +45,8 @@ def agent_decisions(
     tables = RetrievalTables(raw_docs, chunks, entities, relations, communities)
     resources = context.resources
     with agent_runner(home=Path(resources.state.home), planner=config.planner, settings=settings,
-                      resources=resources, tables=tables, task_runs=airflow_task_runs) as runner:
+                      resources=resources, tables=tables, task_runs=airflow_task_runs,
+                      forecasts=forecast_table(task_duration_forecast, failure_forecast)) as runner:
         decisions = decide_all(runner, events_from_frame(agent_events))
     frame = decisions_to_frame(decisions)
     store = resources.graph_store.get_store()

@@ -14,6 +14,7 @@ from orc_ai.assets import AGENT
 from orc_ai.events.checks import CheckFailure
 from orc_ai.events.collect import collect_events
 from orc_ai.events.inbox import read_inbox
+from orc_ai.forecast.schema import DURATION_FORECAST_TABLE, FAILURE_FORECAST_TABLE
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.resources.local_state import LocalStateResource
 
@@ -63,7 +64,10 @@ def failed_checks(instance: dg.DagsterInstance, keys: Sequence[dg.AssetCheckKey]
     return failures
 
 
-_OPTIONAL = {"airflow_task_runs": dg.AssetIn(metadata={OPTIONAL_INPUT: True})}
+_OPTIONAL = {
+    name: dg.AssetIn(metadata={OPTIONAL_INPUT: True})
+    for name in ("airflow_task_runs", DURATION_FORECAST_TABLE, FAILURE_FORECAST_TABLE)
+}
 
 
 @dg.multi_asset(
@@ -83,11 +87,13 @@ _OPTIONAL = {"airflow_task_runs": dg.AssetIn(metadata={OPTIONAL_INPUT: True})}
     can_subset=True,
 )
 def agent_events(context: dg.AssetExecutionContext, config: AgentEventsConfig, state: LocalStateResource,
-                 airflow_task_runs: pl.DataFrame | None):
+                 airflow_task_runs: pl.DataFrame | None, task_duration_forecast: pl.DataFrame | None,
+                 failure_forecast: pl.DataFrame | None):
     """Collect every source; bad inbox files and rows become quarantine rows, never a failed run."""
     inbox = read_inbox(settings.inbox_dir(Path(state.home)), max_file_bytes=config.max_file_bytes)
     failures = failed_checks(context.instance, platform_check_keys()) if config.include_check_failures else []
-    found = collect_events(inbox, failures, airflow_task_runs, {},
+    forecasts = {DURATION_FORECAST_TABLE: task_duration_forecast, FAILURE_FORECAST_TABLE: failure_forecast}
+    found = collect_events(inbox, failures, airflow_task_runs, forecasts,
                            failure_lookback=timedelta(hours=config.failure_lookback_hours))
     events, quarantined = found.events, found.quarantined
     if "agent_events" in context.selected_output_names:

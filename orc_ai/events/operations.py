@@ -61,11 +61,14 @@ def task_failure_events(task_runs: pl.DataFrame, lookback: timedelta, team_by_da
 
 
 def forecast_risk_events(forecasts: pl.DataFrame, table: str) -> OperationsEvents:
-    """One ``forecast_risk`` event per at-risk forecast row of ``table``."""
+    """One ``forecast_risk`` event per at-risk series of ``table``: its earliest at-risk target (a series at
+    risk all week is one thing to decide about, not seven)."""
     result = OperationsEvents()
     if forecasts.is_empty():
         return result
-    for row in forecasts.filter(pl.col("at_risk").fill_null(False)).iter_rows(named=True):
+    at_risk = forecasts.filter(pl.col("at_risk").fill_null(False)).sort("forecast_for")
+    earliest = at_risk.unique(subset=["dag_id", "task_id", "metric"], keep="first", maintain_order=True)
+    for row in earliest.iter_rows(named=True):
         fields = {**row, "description": f"{row.get('metric')} forecast {row.get('predicted')} "
                                         f"(80% up to {row.get('upper')}) breaches {row.get('threshold')}"}
         try:

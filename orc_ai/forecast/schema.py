@@ -37,3 +37,9 @@ FORECAST_SCHEMA: dict[str, pl.DataType] = {
 def empty_forecasts() -> pl.DataFrame:
     """A forecast table with no rows."""
     return pl.DataFrame(schema=FORECAST_SCHEMA)
+
+
+def forecast_table(*tables: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The forecast tables that exist, as one table (None when none does)."""
+    present = [t.select(list(FORECAST_SCHEMA)) for t in tables if t is not None]
+    return pl.concat(present) if present else None

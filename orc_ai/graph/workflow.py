@@ -28,7 +28,7 @@ from orc_ai import defaults
 from orc_ai.errors import GraphStoreError, WorkflowInputError
 from orc_ai.graph.models import WorkflowWrite
 from orc_ai.graph.schema import NODE_PROPERTIES
-from orc_ai.taskruns.schema import TRY_KEY, conform_task_runs
+from orc_ai.taskruns.schema import TRY_KEY, conform_task_runs, run_key_expr
 from orc_ai.tools.ids import AirflowKey, AirflowRunId
 
 DAG_TASK_COLUMNS = ("dag_id", "task_id", "operator", "downstream_task_ids")
@@ -148,7 +148,7 @@ def _runs(task_runs: pl.DataFrame, task_keys: pl.Series, error_chars: int) -> tu
     """One row per try of a known task, with Run properties and task_key; and the skipped tries."""
     tries = conform_task_runs(task_runs)
     keyed = tries.with_columns(
-        pl.concat_str([pl.col(c).cast(pl.String) for c in TRY_KEY], separator="/").alias("run_key"),
+        run_key_expr().alias("run_key"),
         pl.concat_str(["dag_id", "task_id"], separator="/").alias("task_key"),
     )
     bad = []

@@ -12,8 +12,6 @@ from typing import Any
 
 import polars as pl
 
-from orc_ai.hashing import stable_hash
-
 TASK_RUNS_TABLE = "airflow_task_runs"
 TRY_KEY = ("dag_id", "run_id", "task_id", "map_index", "try_number")
 TERMINAL_TRY_STATES = frozenset({"success", "failed", "skipped", "upstream_failed", "removed"})
@@ -60,6 +58,12 @@ def conform_task_runs(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns).unique(subset=list(TRY_KEY), keep="last", maintain_order=True).sort(list(TRY_KEY))
 
 
-def run_id_of(dag_id: str, run_id: str, task_id: str, map_index: Any, try_number: Any) -> str:
-    """The stable id of one try (a ``Run`` node of the workflow graph, a decision's run citation)."""
-    return "run:" + stable_hash(str(dag_id), str(run_id), str(task_id), str(int(map_index)), str(int(try_number)))
+def run_key(dag_id: str, run_id: str, task_id: str, map_index: Any, try_number: Any) -> str:
+    """The stable key of one try: its key fields joined by ``/`` (Airflow allows no ``/`` in dag, run or task
+    ids, so keys cannot collide). A workflow graph ``Run`` node's key and a decision's run citation."""
+    return "/".join((str(dag_id), str(run_id), str(task_id), str(int(map_index)), str(int(try_number))))
+
+
+def run_key_expr() -> pl.Expr:
+    """:func:`run_key` as a polars expression over the table's key columns."""
+    return pl.concat_str([pl.col(c).cast(pl.String) for c in TRY_KEY], separator="/")

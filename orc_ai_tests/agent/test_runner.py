@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from orc_ai.agent.runner import decision_id
-from orc_ai.taskruns.schema import conform_task_runs, run_id_of
+from orc_ai.taskruns.schema import conform_task_runs, run_key
 from orc_ai_tests.agent.agent_parts import Endpoint, runner
 from orc_ai_tests.agent.corpus_context import context, injected, known_error, task_failure
 
@@ -115,7 +115,7 @@ def test_a_task_failure_decision_cites_its_own_try_and_the_task_history(tmp_path
     cited = [(c.run_id, c.try_number, c.state) for c in decision.run_citations]
     assert cited[0] == (event.subject.run_id, 1, "failed")  # the event's own try first
     assert set(cited) == {(r["run_id"], 1, r["state"]) for r in rows if r["task_id"] == "load_to_snowflake"}
-    assert decision.run_citations[0].run_key == run_id_of("orders_daily_etl", event.subject.run_id,
+    assert decision.run_citations[0].run_key == run_key("orders_daily_etl", event.subject.run_id,
                                                           "load_to_snowflake", -1, 1)
     assert [c.chunk_id for c in decision.citations] == ["chunk-KE-001"]  # and the runbook, together
 

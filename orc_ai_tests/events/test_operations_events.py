@@ -65,9 +65,11 @@ def test_at_risk_forecasts_become_events_and_others_do_not():
          "forecast_for": T0 + timedelta(days=1), "horizon": "1d", "predicted": 0.9, "lower": 0.5, "upper": 1.0,
          "threshold": 0.2, "at_risk": True, "risk": 1.0, "method": "prophet", "model_name": "m", "model_version": "3"},
     ]
-    result = forecast_risk_events(pl.DataFrame(rows, schema=FORECAST_SCHEMA), FAILURE_FORECAST_TABLE)
+    later = {**rows[0], "forecast_for": T0 + timedelta(days=2), "horizon": "2d"}  # the same series, a day on
+    result = forecast_risk_events(pl.DataFrame([later, *rows], schema=FORECAST_SCHEMA), FAILURE_FORECAST_TABLE)
     [event] = result.events
     assert event.type == "forecast_risk" and event.subject.task_id == "fetch_rates"
     assert event.payload["risk"] == 0.8 and "breaches 0.2" in event.payload["description"]
+    assert event.payload["forecast_for"] == (T0 + timedelta(days=1)).isoformat()  # the earliest at-risk target
     [bad] = result.quarantined
     assert "dag_id or an asset_key" in bad.detail
