@@ -58,6 +58,11 @@ def _with_vector_hash(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series("vector_hash", hashes, dtype=pl.String))
 
 
+
+def _last_per_id(rows: pl.DataFrame, key: str) -> pl.DataFrame:
+    """One row per id, the last winning: parallel writers would otherwise race two rows of one id."""
+    return rows.unique(subset=key, keep="last", maintain_order=True)
+
 class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
     """The production graph store; same interface and result shapes as ``EmbeddedGraphStore``."""
 
@@ -203,9 +208,10 @@ class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
 
     # -- writes ------------------------------------------------------------------------------------------
     def upsert_documents(self, documents: pl.DataFrame) -> int:
-        return self._write(cypher.UPSERT_DOCUMENTS, documents)
+        return self._write(cypher.UPSERT_DOCUMENTS, _last_per_id(documents, "doc_id"))
 
     def upsert_chunks(self, chunks: pl.DataFrame) -> int:
+        chunks = _last_per_id(chunks, "chunk_id")
         if chunks.height:
             self._ensure_vector_index("chunk", chunks.schema["vector"].size)
         written = self._write_frame(cypher.UPSERT_CHUNKS, chunks, keys=["doc_id"])  # HAS_CHUNK locks the document
@@ -219,6 +225,7 @@ class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
     def upsert_entities(self, entities: pl.DataFrame) -> int:
         """Entities with their type label (none for a core-label type, see ``schema.type_label``); each entity's
         MENTIONS and type label are replaced by what its row says."""
+        entities = _last_per_id(entities, "entity_id")
         types = sorted(entities["type"].unique().to_list())
         for type_ in types:
             validate_graph_name(type_)
@@ -248,6 +255,7 @@ class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
 
     def upsert_relations(self, relations: pl.DataFrame) -> int:
         """Relations by id; a stored relation with one of these ids but other endpoints or type goes first."""
+        relations = _last_per_id(relations, "relation_id")
         if (moved := self._moved_relations(relations)).height:
             self._write(cypher.DELETE_BY_ID["relations"], moved)
         written = 0
