@@ -21,6 +21,7 @@ from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
 from orc_ai.checks import embeddings as embedding_checks
 from orc_ai.checks import entities as entity_checks
+from orc_ai.checks import forecasts as forecast_checks
 from orc_ai.checks import graph as graph_checks
 from orc_ai.checks import reports as report_checks
 from orc_ai.checks import synthetic as synthetic_checks
@@ -116,7 +117,7 @@ all_assets = dg.load_assets_from_modules(
 )
 all_checks = dg.load_asset_checks_from_modules(
     [document_checks, chunk_checks, entity_checks, embedding_checks, graph_checks, agent_checks, report_checks]
-    + [task_run_checks, synthetic_checks]
+    + [task_run_checks, forecast_checks, synthetic_checks]
 )
 knowledge_graph_job = dg.define_asset_job("knowledge_graph", selection=dg.AssetSelection.all())
 

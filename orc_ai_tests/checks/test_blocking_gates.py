@@ -144,6 +144,15 @@ def _spoiled_report_paths(home: Path) -> dict[str, dict]:
     return {"reports": {"markdown_path": str(spoiled / "report.md"), "html_path": str(spoiled / "report.html")}}
 
 
+def _repeated_tries(t: Tables, home: Path) -> Tables:
+    runs = _read(home, "airflow_task_runs")
+    return {"airflow_task_runs": pl.concat([runs, runs.head(5)])}
+
+
+def _impossible_rates(t: Tables, home: Path) -> Tables:
+    return {"failure_forecast": _read(home, "failure_forecast").with_columns(pl.lit(1.7).alias("upper"))}
+
+
 GATES = [
     Gate("raw_docs_quarantine_ratio", "raw_docs", "chunks", lambda t, h: {}, {"raw_docs": {"quarantined": 10_000}}),
     Gate(
@@ -185,6 +194,8 @@ GATES = [
     Gate("agent_decisions_authorised", "agent_decisions", "reports", _executed_without_policy),
     Gate("agent_decisions_unique", "agent_decisions", "reports", _duplicate_decisions),
     Gate("reports_complete", "reports", None, _report_without_decisions, _spoiled_report_paths),
+    Gate("airflow_task_runs_valid", "airflow_task_runs", "failure_forecast", _repeated_tries),
+    Gate("failure_forecast_valid", "failure_forecast", "pipeline_kpis", _impossible_rates),
 ]
 
 
