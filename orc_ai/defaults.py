@@ -184,9 +184,19 @@ MLFLOW_CHAMPION_ALIAS = "champion"
 REGISTERED_MODELS = {  # registered model name per asset
     "task_duration_forecast": "orc_ai_task_duration_forecast",
     "failure_forecast": "orc_ai_failure_forecast",
+    "failure_log_clusters": "orc_ai_failure_log_clusters",
+    "run_anomalies": "orc_ai_run_anomalies",
+    "synthetic_task_runs": "orc_ai_synthetic_task_runs",
 }
 # backtest metric a new version must beat the champion on (lower is better for both)
 PROMOTION_METRICS = {"task_duration_forecast": "backtest_wape", "failure_forecast": "backtest_mae"}
+# models without a held-out metric are compared on what they cover (higher is better): the share of failed tries
+# with error text to categorise, the share of tries with a duration to score; SDV on its SDMetrics quality score
+COVERAGE_PROMOTION_METRICS = {
+    "failure_log_clusters": "categorised_share",
+    "run_anomalies": "scored_share",
+    "synthetic_task_runs": "quality_score",
+}
 
 # run_anomalies (orc_ai/anomaly/runs.py): the streaming detector on per-task duration histories (tens to hundreds
 # of tries, not NAB's thousands of points, so shorter windows), and IsolationForest over per-try features

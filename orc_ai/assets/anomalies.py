@@ -1,5 +1,7 @@
 """run_anomalies: anomalous task tries in the Airflow history (streaming detector + IsolationForest)."""
 
+import json
+
 import dagster as dg
 import polars as pl
 from pydantic import Field
@@ -8,6 +10,8 @@ from orc_ai import defaults
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.runs import run_anomalies as find_run_anomalies
 from orc_ai.assets import OPERATIONS, downstream_automation
+from orc_ai.assets.model_versions import register_model_version
+from orc_ai.resources.mlflow import MlflowResource
 
 
 class RunAnomaliesConfig(dg.Config):
@@ -22,9 +26,11 @@ class RunAnomaliesConfig(dg.Config):
 
 @dg.asset(group_name=OPERATIONS, automation_condition=downstream_automation())
 def run_anomalies(
-    context: dg.AssetExecutionContext, config: RunAnomaliesConfig, airflow_task_runs: pl.DataFrame
+    context: dg.AssetExecutionContext, config: RunAnomaliesConfig, mlflow: MlflowResource,
+    airflow_task_runs: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
-    """Task tries whose duration or features are anomalous, one row per try with detectors, score and reason."""
+    """Task tries whose duration or features are anomalous, one row per try with detectors, score and reason;
+    the detectors' settings registered in MLflow as a model version."""
     found = find_run_anomalies(
         airflow_task_runs,
         detector=DetectorParams(**defaults.RUN_ANOMALY_DETECTOR),
@@ -32,6 +38,10 @@ def run_anomalies(
         min_tries=config.min_tries,
         seed=config.seed,
     )
-    context.log.info(f"run_anomalies: {found.metrics}")
-    metadata = {**{k: dg.MetadataValue.float(v) for k, v in found.metrics.items()}}
+    tries = found.metrics["tries"]
+    metrics = {**found.metrics, "scored_share": found.metrics["tries_scored"] / tries if tries else 1.0}
+    context.log.info(f"run_anomalies: {metrics}")
+    version = register_model_version("run_anomalies", mlflow, found.params, metrics,
+                                     {"detectors.json": json.dumps(found.params, sort_keys=True, default=str)})
+    metadata = {k: dg.MetadataValue.float(v) for k, v in metrics.items()} | version
     return dg.Output(found.table, metadata=metadata | {"params": dg.MetadataValue.json(found.params)})

@@ -1,5 +1,6 @@
 """synthetic_task_runs: a larger task-run history sampled from an SDV synthesizer fitted on the real one."""
 
+import json
 from collections.abc import Iterator
 
 import dagster as dg
@@ -8,7 +9,9 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import OPERATIONS, downstream_automation
+from orc_ai.assets.model_versions import register_model_version
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
+from orc_ai.resources.mlflow import MlflowResource
 from orc_ai.synthetic.synthesize import SYNTHESIZERS, synthesize_task_runs
 
 
@@ -32,7 +35,8 @@ class SyntheticTaskRunsConfig(dg.Config):
     output_required=False,
 )
 def synthetic_task_runs(
-    context: dg.AssetExecutionContext, config: SyntheticTaskRunsConfig, airflow_task_runs: pl.DataFrame | None
+    context: dg.AssetExecutionContext, config: SyntheticTaskRunsConfig, mlflow: MlflowResource,
+    airflow_task_runs: pl.DataFrame | None,
 ) -> Iterator[dg.Output[pl.DataFrame]]:
     """Synthetic tries in the airflow_task_runs schema (run ids ``synthetic__…``), for load tests and demos."""
     if airflow_task_runs is None:
@@ -42,7 +46,9 @@ def synthetic_task_runs(
         airflow_task_runs, rows=config.rows, synthesizer=config.synthesizer, seed=config.seed,
         distribution=config.distribution, epochs=config.epochs,
     )
+    version = register_model_version("synthetic_task_runs", mlflow, made.params, made.metrics,
+                                     {"synthesizer.json": json.dumps(made.params, sort_keys=True, default=str)})
     yield dg.Output(
         made.task_runs,
-        metadata={**made.metrics, "params": dg.MetadataValue.json(made.params)},
+        metadata={**made.metrics, **version, "params": dg.MetadataValue.json(made.params)},
     )

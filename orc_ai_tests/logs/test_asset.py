@@ -10,6 +10,7 @@ import polars as pl
 from orc_ai.assets import OPERATIONS
 from orc_ai.assets.log_clusters import failure_log_clusters
 from orc_ai.resources.io_manager import TableIOManager
+from orc_ai.resources.mlflow import MlflowResource
 from orc_ai.taskruns.schema import conform_task_runs
 from orc_ai_tests.logs.conftest import task_run_rows
 
@@ -19,8 +20,8 @@ def _materialize(home: Path, rows: list[dict]) -> dg.ExecuteInProcessResult:
     def upstream() -> pl.DataFrame:
         return conform_task_runs(pl.DataFrame(rows))
 
-    return dg.materialize([upstream, failure_log_clusters], resources={"io_manager": TableIOManager(
-        base_dir=str(home))})
+    return dg.materialize([upstream, failure_log_clusters], resources={
+        "io_manager": TableIOManager(base_dir=str(home)), "mlflow": MlflowResource(home=str(home))})
 
 
 def _metadata(result: dg.ExecuteInProcessResult) -> dict:
@@ -38,6 +39,14 @@ def test_the_asset_writes_one_row_per_category_with_params_and_metrics(tmp_path:
     assert meta["clusters"] == 4.0 and meta["failed_tries"] == 7.0
     assert meta["param_max_constant_values"] == 3
     assert "ConnectionTimeout: timed out connecting to <*>.internal:<*> after <*>" in meta["top_categories"]
+    # the templates are a registered MLflow model version; the same inputs again reuse it
+    assert (meta["model_name"], meta["model_version"], meta["champion_version"]) == (
+        "orc_ai_failure_log_clusters", "1", "1")
+    client = MlflowResource(home=str(tmp_path))
+    with dg.build_resources({"mlflow": client}) as opened:
+        version = opened.mlflow.client().get_model_version("orc_ai_failure_log_clusters", "1")
+        assert version.tags["promotion.promoted"] == "true"
+    assert _metadata(_materialize(tmp_path, task_run_rows()))["model_version"] == "1"
 
 
 def test_a_rerun_after_an_upstream_change_equals_a_fresh_run(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from orc_ai.assets import OPERATIONS
 from orc_ai.assets.synthetic import synthetic_task_runs
 from orc_ai.checks.synthetic import synthetic_task_runs_quality
 from orc_ai.resources.io_manager import TableIOManager
+from orc_ai.resources.mlflow import MlflowResource
 from orc_ai.synthetic.features import SYNTHETIC_RUN_PREFIX
 from orc_ai_tests.synthetic.histories import daily_history
 
@@ -49,7 +50,7 @@ def _run(
     assets = [_upstream(history), synthetic_task_runs, load_test_plan]
     result = dg.materialize(
         [*assets, synthetic_task_runs_quality],
-        resources={"io_manager": TableIOManager(base_dir=str(base))},
+        resources={"io_manager": TableIOManager(base_dir=str(base)), "mlflow": MlflowResource(home=str(base))},
         run_config={"ops": {"synthetic_task_runs": {"config": {"rows": 600, "seed": 3, **(config or {})}}}},
         instance=instance,
         selection=selection,
@@ -86,7 +87,8 @@ def test_an_undertrained_synthesizer_fails_the_gate_and_holds_downstream(tmp_pat
             asset_key=dg.AssetKey("synthetic_task_runs"), check_name="synthetic_task_runs_quality", passed=True
         )
     )
-    defs = dg.Definitions(assets=assets, asset_checks=[synthetic_task_runs_quality])
+    defs = dg.Definitions(assets=assets, asset_checks=[synthetic_task_runs_quality],
+                          resources={"mlflow": MlflowResource(home=str(tmp_path))})
     cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
 
     result, _ = _run(history, tmp_path, instance, config=UNDERTRAINED)
@@ -107,7 +109,7 @@ def test_an_undertrained_synthesizer_fails_the_gate_and_holds_downstream(tmp_pat
 def test_before_any_history_exists_nothing_is_materialised_and_nothing_fails(tmp_path: Path) -> None:
     result = dg.materialize(
         [_upstream(daily_history(days=1)), synthetic_task_runs, load_test_plan, synthetic_task_runs_quality],
-        resources={"io_manager": TableIOManager(base_dir=str(tmp_path))},
+        resources={"io_manager": TableIOManager(base_dir=str(tmp_path)), "mlflow": MlflowResource(home=str(tmp_path))},
         selection=["synthetic_task_runs", "load_test_plan"],
     )
     assert result.success and _materialised(result) == set()

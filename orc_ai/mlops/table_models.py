@@ -1,0 +1,50 @@
+"""Register a fit whose model is a few files (templates, detector settings, synthesizer settings) as an MLflow
+model version, through the same log-and-promote path as the forecasts."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mlflow.tracking import MlflowClient
+
+from orc_ai.hashing import stable_hash
+from orc_ai.mlops.records import ModelRun, RegisteredRun
+from orc_ai.mlops.registry import log_and_register
+
+
+def _plain(params: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
+    return {k: v if isinstance(v, (str, int, float, bool)) else json.dumps(v, default=str) for k, v in params.items()
+            if v is not None}
+
+
+def register_table_model(
+    client: MlflowClient,
+    *,
+    model_name: str,
+    experiment: str,
+    artifact_root: str | None,
+    params: Mapping[str, Any],
+    metrics: Mapping[str, float],
+    files: Mapping[str, str],
+    promotion_metric: str,
+    greater_is_better: bool,
+) -> RegisteredRun:
+    """Log ``params``/``metrics`` and ``files`` (name -> text, plus a manifest) as a run, register them as a
+    version of ``model_name`` and apply the promotion rule. The same params and files reuse their version."""
+    manifest = {"model_name": model_name, "params": _plain(params), "files": sorted(files)}
+    digest = stable_hash(json.dumps(manifest, sort_keys=True), *(f"{k}\x00{files[k]}" for k in sorted(files)))
+    with tempfile.TemporaryDirectory(prefix="orc_ai_model_") as folder:
+        root = Path(folder)
+        (root / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        for name, text in files.items():
+            (root / name).write_text(text)
+        record = ModelRun(
+            model_name=model_name, experiment=experiment, params=_plain(params),
+            metrics={k: float(v) for k, v in metrics.items()}, model_dir=root, promotion_metric=promotion_metric,
+            greater_is_better=greater_is_better, input_hash=digest,
+        )
+        return log_and_register(client, record, artifact_root=artifact_root)
