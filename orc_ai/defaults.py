@@ -60,6 +60,7 @@ AIRFLOW_ID_MAX_LEN = 250  # Airflow's ID_LEN for dag, task and run ids
 TICKETS_FILE = "tickets.parquet"  # under ORC_AI_HOME, the create_ticket table
 
 # Events (agent_events)
+AGENT_FORECAST_MIN_RISK = 0.5  # failure forecasts at least this risky become agent events (durations do not)
 AGENT_FAILURE_LOOKBACK_HOURS = 72.0  # failed Airflow tasks this recent (vs the newest try) become agent events
 INBOX_MAX_FILE_BYTES = 1_000_000  # a larger inbox file is quarantined, not read
 INBOX_SENSOR_INTERVAL_S = 30  # how often agent_inbox_sensor looks at the inbox and the failed checks

@@ -14,7 +14,7 @@ from orc_ai.assets import AGENT
 from orc_ai.events.checks import CheckFailure
 from orc_ai.events.collect import collect_events
 from orc_ai.events.inbox import read_inbox
-from orc_ai.forecast.schema import DURATION_FORECAST_TABLE, FAILURE_FORECAST_TABLE
+from orc_ai.forecast.schema import FAILURE_FORECAST_TABLE
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.resources.local_state import LocalStateResource
 
@@ -27,6 +27,10 @@ class AgentEventsConfig(dg.Config):
     failure_lookback_hours: float = Field(
         default=defaults.AGENT_FAILURE_LOOKBACK_HOURS,
         description="Failed Airflow tasks that ended this long before the history's newest try become events.",
+    )
+    min_forecast_risk: float = Field(
+        default=defaults.AGENT_FORECAST_MIN_RISK,
+        description="A failure forecast becomes an event when it is at risk with at least this risk (0..1).",
     )
 
 
@@ -66,7 +70,7 @@ def failed_checks(instance: dg.DagsterInstance, keys: Sequence[dg.AssetCheckKey]
 
 _OPTIONAL = {
     name: dg.AssetIn(metadata={OPTIONAL_INPUT: True})
-    for name in ("airflow_task_runs", DURATION_FORECAST_TABLE, FAILURE_FORECAST_TABLE)
+    for name in ("airflow_task_runs", FAILURE_FORECAST_TABLE)
 }
 
 
@@ -87,14 +91,13 @@ _OPTIONAL = {
     can_subset=True,
 )
 def agent_events(context: dg.AssetExecutionContext, config: AgentEventsConfig, state: LocalStateResource,
-                 airflow_task_runs: pl.DataFrame | None, task_duration_forecast: pl.DataFrame | None,
-                 failure_forecast: pl.DataFrame | None):
+                 airflow_task_runs: pl.DataFrame | None, failure_forecast: pl.DataFrame | None):
     """Collect every source; bad inbox files and rows become quarantine rows, never a failed run."""
     inbox = read_inbox(settings.inbox_dir(Path(state.home)), max_file_bytes=config.max_file_bytes)
     failures = failed_checks(context.instance, platform_check_keys()) if config.include_check_failures else []
-    forecasts = {DURATION_FORECAST_TABLE: task_duration_forecast, FAILURE_FORECAST_TABLE: failure_forecast}
-    found = collect_events(inbox, failures, airflow_task_runs, forecasts,
-                           failure_lookback=timedelta(hours=config.failure_lookback_hours))
+    found = collect_events(inbox, failures, airflow_task_runs, {FAILURE_FORECAST_TABLE: failure_forecast},
+                           failure_lookback=timedelta(hours=config.failure_lookback_hours),
+                           min_forecast_risk=config.min_forecast_risk)
     events, quarantined = found.events, found.quarantined
     if "agent_events" in context.selected_output_names:
         by_type = dict(events.group_by("type").len().sort("type").rows()) if events.height else {}

@@ -29,13 +29,15 @@ def collect_events(
     forecasts: Mapping[str, pl.DataFrame | None],
     *,
     failure_lookback: timedelta,
+    min_forecast_risk: float = 0.0,
     team_by_dag: Mapping[str, str] | None = None,
 ) -> CollectedEvents:
     """The events table (one row per id) and the quarantine table (inbox files and operations rows that are not
     an event). ``task_runs``/``forecasts`` None: that table has not been built yet."""
     failed_tasks = (task_failure_events(task_runs, failure_lookback, dict(team_by_dag or {}))
                     if task_runs is not None else OperationsEvents())
-    risks = [forecast_risk_events(frame, name) for name, frame in sorted(forecasts.items()) if frame is not None]
+    risks = [forecast_risk_events(frame, name, min_forecast_risk) for name, frame in sorted(forecasts.items())
+             if frame is not None]
     events = [*inbox.events, *(check_failure_event(f) for f in check_failures), *failed_tasks.events]
     events += [e for r in risks for e in r.events]
     quarantined = inbox.quarantined + failed_tasks.quarantined + [q for r in risks for q in r.quarantined]

@@ -60,13 +60,14 @@ def task_failure_events(task_runs: pl.DataFrame, lookback: timedelta, team_by_da
     return result
 
 
-def forecast_risk_events(forecasts: pl.DataFrame, table: str) -> OperationsEvents:
-    """One ``forecast_risk`` event per at-risk series of ``table``: its earliest at-risk target (a series at
-    risk all week is one thing to decide about, not seven)."""
+def forecast_risk_events(forecasts: pl.DataFrame, table: str, min_risk: float = 0.0) -> OperationsEvents:
+    """One ``forecast_risk`` event per at-risk series of ``table`` whose risk reaches ``min_risk``: its earliest
+    such target (a series at risk all week is one thing to decide about, not seven)."""
     result = OperationsEvents()
     if forecasts.is_empty():
         return result
-    at_risk = forecasts.filter(pl.col("at_risk").fill_null(False)).sort("forecast_for")
+    high = pl.col("at_risk").fill_null(False) & (pl.col("risk").fill_null(0.0) >= min_risk)
+    at_risk = forecasts.filter(high).sort("forecast_for")
     earliest = at_risk.unique(subset=["dag_id", "task_id", "metric"], keep="first", maintain_order=True)
     for row in earliest.iter_rows(named=True):
         fields = {**row, "description": f"{row.get('metric')} forecast {row.get('predicted')} "

@@ -73,3 +73,5 @@ def test_at_risk_forecasts_become_events_and_others_do_not():
     assert event.payload["forecast_for"] == (T0 + timedelta(days=1)).isoformat()  # the earliest at-risk target
     [bad] = result.quarantined
     assert "dag_id or an asset_key" in bad.detail
+    high = forecast_risk_events(pl.DataFrame([later, *rows], schema=FORECAST_SCHEMA), FAILURE_FORECAST_TABLE, 0.9)
+    assert [e.subject.dag_id for e in high.events] == [] and len(high.quarantined) == 1  # 0.8 < 0.9: no event
