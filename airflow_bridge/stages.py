@@ -9,15 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Operations assets issue 10 adds on branches not merged yet; the mapping test allows exactly these to be
-# missing from orc_ai.definitions, and fails once one lands so that it is taken off this list.
-PENDING_ASSETS = frozenset(
-    {
-        "task_duration_forecast",
-        "failure_forecast",
-        "run_anomalies",
-    }
-)
+# Assets a stage names before the code location defines them (none today); the mapping test allows exactly these
+# to be missing from orc_ai.definitions, and fails once one lands so that it is taken off this list.
+PENDING_ASSETS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,13 +49,17 @@ STAGES: tuple[Stage, ...] = (
         "monitoring_alerting",
         (
             "airflow_task_runs",
+            "airflow_dag_tasks",
+            "workflow_graph",
             "task_duration_forecast",
             "failure_forecast",
             "run_anomalies",
             "failure_log_clusters",
+            "synthetic_task_runs",
             "pipeline_kpis",
         ),
-        "Task-run history from Airflow, duration and failure forecasts, run anomalies, failure-log clusters, KPIs.",
+        "Task-run history and DAG structure from Airflow into the graph, duration and failure forecasts, run "
+        "anomalies, failure-log clusters, a synthetic history, KPIs.",
     ),
 )
 
