@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from orc_ai_tests.neo4j_server import free_port
+from orc_ai_tests.processes import stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 AIRFLOW_BIN = REPO / ".cache" / "venvs" / "airflow" / "bin" / "airflow"
@@ -71,15 +71,4 @@ class AirflowServer:
 
     def stop(self) -> None:
         """SIGTERM to the whole process group (every component and task process); SIGKILL after 5 s."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        if self.proc:
-            try:  # a task process that outlived its parent
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_group(self.proc, 5)

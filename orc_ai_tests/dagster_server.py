@@ -10,7 +10,6 @@ materialise everything downstream of what a test launched.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from orc_ai_tests.neo4j_server import free_port
+from orc_ai_tests.processes import stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 INSTANCE_YAML = """\
@@ -82,15 +82,4 @@ class DagsterWebserver:
 
     def stop(self) -> None:
         """SIGTERM to the process group (the webserver, its code server and run processes); SIGKILL after 10 s."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        if self.proc:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_group(self.proc, 10)

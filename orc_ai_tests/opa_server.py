@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from orc_ai_tests.neo4j_server import free_port
+from orc_ai_tests.processes import stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 OPA_VERSION = "v1.22.3"
@@ -49,10 +48,4 @@ class OpaServer:
             return False
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, 15)
