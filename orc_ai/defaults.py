@@ -148,6 +148,7 @@ SYNTHETIC_SYNTHESIZER = "gaussian_copula"  # or ctgan, tvae, copula_gan (slower:
 SYNTHETIC_SEED = 42
 SYNTHETIC_DISTRIBUTION = "truncnorm"  # Gaussian copula marginals; SDV's default "beta" collapsed narrow columns here
 SYNTHETIC_MIN_REAL_TRIES = 2  # fewer real tries cannot be fitted at all (the quality gate judges the rest)
+SYNTHETIC_MIN_HISTORY_TRIES = 100  # a smaller real history: synthetic_task_runs skips (too little to learn)
 SYNTHETIC_MIN_QUALITY = 0.8  # SDMetrics QualityReport overall score the blocking check requires
 
 # Pipeline KPIs (orc_ai/kpis; the pipeline_kpis asset)

@@ -26,6 +26,9 @@ class SyntheticTaskRunsConfig(dg.Config):
         default=defaults.SYNTHETIC_DISTRIBUTION, description="Marginal distribution family of the Gaussian copula."
     )
     epochs: int | None = Field(default=None, description="Training epochs of ctgan/tvae/copula_gan (None: SDV's).")
+    min_history_tries: int = Field(
+        default=defaults.SYNTHETIC_MIN_HISTORY_TRIES, description="A smaller history is too little to learn from: skip."
+    )
 
 
 @dg.asset(
@@ -39,8 +42,9 @@ def synthetic_task_runs(
     airflow_task_runs: pl.DataFrame | None,
 ) -> Iterator[dg.Output[pl.DataFrame]]:
     """Synthetic tries in the airflow_task_runs schema (run ids ``synthetic__…``), for load tests and demos."""
-    if airflow_task_runs is None:
-        context.log.info("no airflow_task_runs yet: nothing to learn from, nothing materialised")
+    if airflow_task_runs is None or airflow_task_runs.height < config.min_history_tries:
+        rows = 0 if airflow_task_runs is None else airflow_task_runs.height
+        context.log.info(f"{rows} real tries (< {config.min_history_tries}): too little to learn, nothing materialised")
         return
     made = synthesize_task_runs(
         airflow_task_runs, rows=config.rows, synthesizer=config.synthesizer, seed=config.seed,

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from airflow_bridge import AirflowClient
 from orc_ai.agent.table import decisions_from_frame
 from orc_ai.events.table import events_from_frame
 from orc_ai.settings import BUNDLED_CORPUS_DIR
@@ -38,12 +39,11 @@ def test_a_failed_airflow_task_is_decided_with_its_runs_and_its_runbook(
     shutil.copytree(BUNDLED_CORPUS_DIR, docs)
     (docs / "runbooks" / "orc_test_flaky.md").write_text(RUNBOOK)
     home = tmp_path / "home"
-    airflow = _resource(airflow_server)
-    client = airflow.client()
-    wait_for_dags(client, [FLAKY])
-    run_id = client.trigger_dag_run(FLAKY)["dag_run_id"]
-    assert client.wait_for_dag_run(FLAKY, run_id, timeout_s=RUN_TIMEOUT_S).state == "failed"
-    Ticks(home, airflow).until_quiet()  # the sensor pulls every try into batches under the home
+    with AirflowClient(airflow_server.base_url, airflow_server.username, airflow_server.password) as client:
+        wait_for_dags(client, [FLAKY])
+        run_id = client.trigger_dag_run(FLAKY)["dag_run_id"]
+        assert client.wait_for_dag_run(FLAKY, run_id, timeout_s=RUN_TIMEOUT_S).state == "failed"
+    Ticks(home, _resource(airflow_server)).until_quiet()  # the sensor pulls every try into batches under the home
 
     env = {"ORC_AI_AIRFLOW_URL": airflow_server.base_url, "ORC_AI_AIRFLOW_USER": airflow_server.username,
            "ORC_AI_AIRFLOW_PASSWORD": airflow_server.password}
