@@ -39,7 +39,7 @@ def test_every_item_names_an_existing_chunk_and_its_document(corpus: Corpus, ret
         chunk = chunks[item.chunk_id]
         assert (item.doc_id, item.text, item.tokens) == (chunk["doc_id"], chunk["text"], chunk["n_tokens"])
         assert item.doc_name == names[item.doc_id]
-        assert item.sources and set(item.sources) <= {"dense", "bm25", "ppr"}
+        assert item.sources and set(item.sources) <= {"dense", "bm25", "ppr", "hop2"}
     assert [i.score for i in result.items] == sorted((i.score for i in result.items), reverse=True)
     assert len({i.chunk_id for i in result.items}) == len(result.items)
 
@@ -70,7 +70,7 @@ def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus,
     )
     plain = [item.chunk_id for item in without_ppr.retrieve(TWO_HOP_QUESTION, k=50).items]
     assert fused.index(hop_two) < (plain.index(hop_two) if hop_two in plain else len(plain))
-    by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0})
+    by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 0.0})
     ppr_ranked = Retriever.build(corpus.store, corpus.embedder, corpus.tables, by_ppr).retrieve(TWO_HOP_QUESTION, k=3)
     assert hop_two in [item.chunk_id for item in ppr_ranked.items]
 
