@@ -34,6 +34,7 @@ ABLATIONS: dict[str, dict] = {
     "full, + entity vector links": {"link_vector_entities": 5},
     "full, passage seeds 1.0": {"ppr_passage_seed": 1.0},
     "one round (no second PPR round)": {"hop_top": 0},
+    "PPR and second round only": {"weights": {"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 1.0}},
     "second round without title links": {"hop_title_seed": 0.0},
     "RRF k 60 (Cormack et al.)": {"rrf_k": 60},
     "RRF k 60, one round (the previous default, with possessive links)": {"rrf_k": 60, "hop_top": 0},
