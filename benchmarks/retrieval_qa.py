@@ -24,20 +24,21 @@ from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
 from orc_ai.retrieve.retriever import Retriever
 
+EVERY = {"components": ("dense", "bm25", "ppr")}  # every ranking in the fusion
 ABLATIONS: dict[str, dict] = {
-    "full (default)": {},
+    "full (default)": {},  # the two PPR rankings; dense hits seed them
     "dense": {"components": ("dense",)},
     "bm25": {"components": ("bm25",)},
     "dense+bm25 (RRF)": {"components": ("dense", "bm25")},
-    "ppr ranking alone (dense as seeds)": {"weights": {"dense": 0.0, "bm25": 0.0, "ppr": 1.0}, "hop_top": 0},
-    "full, no title links": {"ppr_title_seed": 0.0},
-    "full, + entity vector links": {"link_vector_entities": 5},
-    "full, passage seeds 1.0": {"ppr_passage_seed": 1.0},
-    "one round (no second PPR round)": {"hop_top": 0},
-    "PPR and second round only": {"weights": {"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 1.0}},
-    "second round without title links": {"hop_title_seed": 0.0},
-    "RRF k 60 (Cormack et al.)": {"rrf_k": 60},
-    "RRF k 60, one round (the previous default, with possessive links)": {"rrf_k": 60, "hop_top": 0},
+    "ppr ranking alone (dense as seeds)": {"hop_top": 0},
+    "full, no title links": {**EVERY, "ppr_title_seed": 0.0},
+    "full, + entity vector links": {**EVERY, "link_vector_entities": 5},
+    "full, passage seeds 1.0": {**EVERY, "ppr_passage_seed": 1.0},
+    "one round (no second PPR round)": {**EVERY, "hop_top": 0},
+    "dense, bm25, PPR and second round (RRF k 10)": EVERY,
+    "second round without title links": {**EVERY, "hop_title_seed": 0.0},
+    "RRF k 60 (Cormack et al.)": {**EVERY, "rrf_k": 60},
+    "RRF k 60, one round (the previous default, with possessive links)": {**EVERY, "rrf_k": 60, "hop_top": 0},
 }
 
 

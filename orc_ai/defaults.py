@@ -101,9 +101,10 @@ AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Retrieval (orc_ai/retrieve; BENCHMARKS.md "Retrieval recall" says how these were chosen)
+RETRIEVAL_COMPONENTS = ("ppr",)  # rankings fused: the PPR rounds (dense hits seed them); see BENCHMARKS
 RETRIEVAL_CANDIDATES = 50  # chunks each component ranks before fusion
 RRF_K = 10  # reciprocal-rank fusion constant; Cormack et al.'s 60 was lower on MuSiQue's first half
-RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0, "hop2": 1.0}  # plain RRF (PPR alone was lower)
+RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0, "hop2": 1.0}  # plain RRF of the chosen components
 PPR_DAMPING = 0.5  # HippoRAG's damping
 PPR_PASSAGE_SEED = 0.05  # HippoRAG 2's passage-node weight
 LINK_VECTOR_ENTITIES = 0  # entities linked by query-vector search; 5 was lower on MuSiQue's first half

@@ -43,7 +43,9 @@ class RetrievalTables:
 class RetrievalConfig(BaseModel):
     """Which components run and how their rankings are fused."""
 
-    components: tuple[str, ...] = Field(default=COMPONENTS, description="Rankings fused: dense, bm25, ppr.")
+    components: tuple[str, ...] = Field(
+        default=defaults.RETRIEVAL_COMPONENTS, description="Rankings fused, of dense, bm25, ppr."
+    )
     candidates: int = Field(default=defaults.RETRIEVAL_CANDIDATES, description="Chunks each component ranks.")
     rrf_k: int = Field(default=defaults.RRF_K, description="Reciprocal-rank fusion constant.")
     weights: dict[str, float] = Field(

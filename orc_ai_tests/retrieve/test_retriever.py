@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from orc_ai.errors import ConfigError
-from orc_ai.retrieve.config import RetrievalConfig
+from orc_ai.retrieve.config import COMPONENTS, RetrievalConfig
 from orc_ai.retrieve.retriever import Retriever
 from orc_ai_tests.retrieve.conftest import TWO_HOP_QUESTION, Corpus
 
@@ -58,7 +58,8 @@ def test_the_token_budget_is_respected(corpus: Corpus, retriever: Retriever) -> 
 def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus, retriever: Retriever) -> None:
     hop_one, hop_two = _chunk_of(corpus, "is owned by Marlow Analytics"), _chunk_of(corpus, "Quenby Harbour")
     k = 3
-    rankings, links, _ = retriever.rankings(TWO_HOP_QUESTION)
+    every = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=COMPONENTS))
+    rankings, links, _ = every.rankings(TWO_HOP_QUESTION)
     assert hop_two not in rankings["dense"][:k] and hop_two not in rankings["bm25"][:k]
     assert hop_one in rankings["ppr"][:k] and hop_two in rankings["ppr"][:k]
     names = dict(corpus.tables.entities.select("entity_id", "name").iter_rows())
