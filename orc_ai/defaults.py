@@ -104,15 +104,19 @@ AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Retrieval (orc_ai/retrieve; BENCHMARKS.md "Retrieval recall" says how these were chosen)
+RETRIEVAL_COMPONENTS = ("ppr",)  # rankings fused: the PPR rounds (dense hits seed them); see BENCHMARKS
 RETRIEVAL_CANDIDATES = 50  # chunks each component ranks before fusion
-RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009)
-RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0}  # plain RRF; PPR alone was lower on MuSiQue's 1st half
+RRF_K = 10  # reciprocal-rank fusion constant; Cormack et al.'s 60 was lower on MuSiQue's first half
+RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0, "hop2": 1.0}  # plain RRF of the chosen components
 PPR_DAMPING = 0.5  # HippoRAG's damping
 PPR_PASSAGE_SEED = 0.05  # HippoRAG 2's passage-node weight
 LINK_VECTOR_ENTITIES = 0  # entities linked by query-vector search; 5 was lower on MuSiQue's first half
 LINK_MIN_COSINE = 0.5
 RETRIEVAL_COMMUNITIES = 3
 PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named in the query
+HOP_TOP = 5  # first-round chunks seeding a second PPR round ("hop2" in the fusion); 0: one round
+HOP_PASSAGE_SEED = 1.0  # their seed mass in round two (the first round's seeds sum to ~1)
+HOP_TITLE_SEED = 1.0  # seed mass of the documents their text names by title
 
 # reports
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed

@@ -43,7 +43,9 @@ class RetrievalTables:
 class RetrievalConfig(BaseModel):
     """Which components run and how their rankings are fused."""
 
-    components: tuple[str, ...] = Field(default=COMPONENTS, description="Rankings fused: dense, bm25, ppr.")
+    components: tuple[str, ...] = Field(
+        default=defaults.RETRIEVAL_COMPONENTS, description="Rankings fused, of dense, bm25, ppr."
+    )
     candidates: int = Field(default=defaults.RETRIEVAL_CANDIDATES, description="Chunks each component ranks.")
     rrf_k: int = Field(default=defaults.RRF_K, description="Reciprocal-rank fusion constant.")
     weights: dict[str, float] = Field(
@@ -65,4 +67,14 @@ class RetrievalConfig(BaseModel):
         default=defaults.LINK_VECTOR_ENTITIES, description="Entities linked by vector search on the query."
     )
     link_min_cosine: float = Field(default=defaults.LINK_MIN_COSINE, description="Least cosine for a vector link.")
+    hop_top: int = Field(
+        default=defaults.HOP_TOP, description="First-round chunks that seed a second PPR round (0: one round)."
+    )
+    hop_passage_seed: float = Field(
+        default=defaults.HOP_PASSAGE_SEED, description="Seed mass of the first round's top chunks in round two."
+    )
+    hop_title_seed: float = Field(
+        default=defaults.HOP_TITLE_SEED,
+        description="Seed mass of the chunks of documents the top chunks name by title, in round two.",
+    )
     communities: int = Field(default=defaults.RETRIEVAL_COMMUNITIES, description="Community summaries returned.")

@@ -13,6 +13,7 @@ from orc_ai.extract.names import name_key
 
 _WORD = re.compile(r"[\w][\w.&'’-]*")
 _DISAMBIGUATION = re.compile(r"\s*\([^)]*\)\s*$")  # "Brand (play)" is written "Brand" in a question
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)  # "Hello Love's performer" names "Hello Love"
 MAX_NAME_WORDS = 8
 
 
@@ -60,6 +61,19 @@ class NameLinker:
         if key and len(key.split()) <= MAX_NAME_WORDS:
             table.setdefault(key, []).append(item)
 
+    def _lookup(self, phrase: list[str]) -> tuple[list[str], list[str]]:
+        """Entities and documents named by ``phrase``; a possessive last word is tried without its "'s" when
+        the phrase as written names nothing (a name that ends in "'s", "McDonald's", is still found)."""
+        candidates = [phrase]
+        if _POSSESSIVE.search(phrase[-1]):
+            candidates.append([*phrase[:-1], _POSSESSIVE.sub("", phrase[-1])])
+        for words in candidates:
+            key = link_key(" ".join(words))
+            entity_ids, doc_ids = self._entities.get(key, []), self._docs.get(key, [])
+            if entity_ids or doc_ids:
+                return entity_ids, doc_ids
+        return [], []
+
     def link(self, query: str) -> QueryLinks:
         words = [m.group(0).strip(".'’-") for m in _WORD.finditer(query)]
         covered = [False] * len(words)
@@ -70,8 +84,7 @@ class NameLinker:
                 phrase = words[start : start + size]
                 if any(covered[start : start + size]) or not any(c.isupper() or c.isdigit() for c in "".join(phrase)):
                     continue
-                key = link_key(" ".join(phrase))
-                entity_ids, doc_ids = self._entities.get(key, []), self._docs.get(key, [])
+                entity_ids, doc_ids = self._lookup(phrase)
                 if not entity_ids and not doc_ids:
                     continue
                 covered[start : start + size] = [True] * size

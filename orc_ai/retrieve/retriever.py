@@ -16,6 +16,7 @@ from orc_ai.graph.store import GraphStore
 from orc_ai.retrieve.communities import CommunityIndex
 from orc_ai.retrieve.config import COMPONENTS, RetrievalConfig, RetrievalTables
 from orc_ai.retrieve.fusion import reciprocal_rank_fusion
+from orc_ai.retrieve.hops import TitleMentions, second_hop_reset
 from orc_ai.retrieve.lexical import Bm25Index
 from orc_ai.retrieve.linking import EntityLink, NameLinker
 from orc_ai.retrieve.models import ContextItem, RetrievalResult
@@ -68,6 +69,15 @@ class Retriever:
         self.bm25 = Bm25Index(index_texts) if "bm25" in config.components else None
         entities = tables.entities
         self.linker = NameLinker(entities, {d: t for d, (_, t) in docs.items()}) if "ppr" in config.components else None
+        self.mentions = (
+            TitleMentions(
+                self.linker,
+                {c: chunk.text for c, chunk in self.chunks.items()},
+                {c: chunk.doc_id for c, chunk in self.chunks.items()},
+            )
+            if self.linker is not None
+            else None
+        )
         self.graph = (
             PprGraph(self.chunk_ids, entities, tables.relations, config.ppr_relation_edges)
             if "ppr" in config.components
@@ -139,7 +149,20 @@ class Retriever:
             )
             rankings["ppr"] = [c for c, _ in self.graph.rank(reset, self.config.ppr_damping, n)]
             lap("ppr")
+            if self.config.hop_top > 0:
+                rankings["hop2"] = self._second_hop(rankings, reset)
+                lap("hop2")
         return rankings, links, timings
+
+    def _second_hop(self, rankings: dict[str, list[str]], reset: np.ndarray) -> list[str]:
+        """Round two: PPR seeded again with the first round's fused top chunks and the documents they name."""
+        fused = reciprocal_rank_fusion(rankings, self.config.weights, self.config.rrf_k)
+        top = [c for c, score, _ in fused[: self.config.hop_top] if score > 0]
+        named = [c for t in top for d in self.mentions.docs_named_by(t) for c in self.doc_chunks.get(d, [])]
+        reset2 = second_hop_reset(
+            self.graph, reset, top, named, self.config.hop_passage_seed, self.config.hop_title_seed
+        )
+        return [c for c, _ in self.graph.rank(reset2, self.config.ppr_damping, self.config.candidates)]
 
     def _item(self, chunk_id: str, score: float, ranks: dict[str, int]) -> ContextItem:
         chunk = self.chunks[chunk_id]

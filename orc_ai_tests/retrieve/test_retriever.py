@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from orc_ai.errors import ConfigError
-from orc_ai.retrieve.config import RetrievalConfig
+from orc_ai.retrieve.config import COMPONENTS, RetrievalConfig
 from orc_ai.retrieve.retriever import Retriever
 from orc_ai_tests.retrieve.conftest import TWO_HOP_QUESTION, Corpus
 
@@ -39,7 +39,7 @@ def test_every_item_names_an_existing_chunk_and_its_document(corpus: Corpus, ret
         chunk = chunks[item.chunk_id]
         assert (item.doc_id, item.text, item.tokens) == (chunk["doc_id"], chunk["text"], chunk["n_tokens"])
         assert item.doc_name == names[item.doc_id]
-        assert item.sources and set(item.sources) <= {"dense", "bm25", "ppr"}
+        assert item.sources and set(item.sources) <= {"dense", "bm25", "ppr", "hop2"}
     assert [i.score for i in result.items] == sorted((i.score for i in result.items), reverse=True)
     assert len({i.chunk_id for i in result.items}) == len(result.items)
 
@@ -58,7 +58,8 @@ def test_the_token_budget_is_respected(corpus: Corpus, retriever: Retriever) -> 
 def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus, retriever: Retriever) -> None:
     hop_one, hop_two = _chunk_of(corpus, "is owned by Marlow Analytics"), _chunk_of(corpus, "Quenby Harbour")
     k = 3
-    rankings, links, _ = retriever.rankings(TWO_HOP_QUESTION)
+    every = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=COMPONENTS))
+    rankings, links, _ = every.rankings(TWO_HOP_QUESTION)
     assert hop_two not in rankings["dense"][:k] and hop_two not in rankings["bm25"][:k]
     assert hop_one in rankings["ppr"][:k] and hop_two in rankings["ppr"][:k]
     names = dict(corpus.tables.entities.select("entity_id", "name").iter_rows())
@@ -70,7 +71,7 @@ def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus,
     )
     plain = [item.chunk_id for item in without_ppr.retrieve(TWO_HOP_QUESTION, k=50).items]
     assert fused.index(hop_two) < (plain.index(hop_two) if hop_two in plain else len(plain))
-    by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0})
+    by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 0.0})
     ppr_ranked = Retriever.build(corpus.store, corpus.embedder, corpus.tables, by_ppr).retrieve(TWO_HOP_QUESTION, k=3)
     assert hop_two in [item.chunk_id for item in ppr_ranked.items]
 
