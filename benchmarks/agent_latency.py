@@ -22,11 +22,12 @@ from qa_corpus import QA, build_from_files  # benchmarks/ is on sys.path when ru
 
 from orc_ai.agent.offline_planner import OfflinePlanner
 from orc_ai.agent.runner import AgentRunner
+from orc_ai.agent.service import agent_retrieval_config
 from orc_ai.agent.store import DecisionStore
 from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.events.models import AgentEvent, EventSubject, event_id
 from orc_ai.policy.inprocess import InProcessEvaluator
-from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
+from orc_ai.retrieve.config import RetrievalTables
 from orc_ai.retrieve.retriever import Retriever
 from orc_ai.tools.builtin import default_registry
 from orc_ai.tools.context import ToolContext
@@ -64,7 +65,7 @@ def main() -> None:
     corpus = build_from_files("agent_latency", files, embedder)
     tables = RetrievalTables(**corpus.tables)
     started = time.perf_counter()
-    retriever = Retriever.build(corpus.store, embedder, tables, RetrievalConfig())
+    retriever = Retriever.build(corpus.store, embedder, tables, agent_retrieval_config())
     build_s = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
         context = ToolContext(retriever=retriever, store=corpus.store, entities=tables.entities,

@@ -43,6 +43,7 @@ LLM_TIMEOUT_S = 600.0  # per request (the openai default); a local server queues
 # agent (offline planner, runner)
 AGENT_MAX_STEPS = 6  # tool calls per event at most
 AGENT_NOTIFY_CHANNEL = "#data-ops"
+AGENT_RETRIEVAL_HOP_TOP = 0  # the agent retrieves with one PPR round: the second doubles a decision's latency
 AGENT_CONTEXT_K = 8  # context items retrieved per event
 AGENT_CONTEXT_TOKENS = 1500  # token budget of one event's context
 CITATION_CHARS = 400  # of a cited chunk kept in the decision record

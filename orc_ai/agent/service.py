@@ -16,6 +16,7 @@ from orc_ai.agent.runner import AgentRunner, decision_id
 from orc_ai.agent.store import DecisionStore
 from orc_ai.events.models import AgentEvent
 from orc_ai.policy.models import PolicyDecisionPoint
+from orc_ai.retrieve.config import RetrievalConfig
 from orc_ai.settings import orc_home
 from orc_ai.tools.builtin import default_registry
 from orc_ai.tools.context import ToolContext
@@ -27,6 +28,12 @@ class AgentSettings:
     context_k: int = defaults.AGENT_CONTEXT_K
     context_tokens: int = defaults.AGENT_CONTEXT_TOKENS
     channel: str = defaults.AGENT_NOTIFY_CHANNEL
+
+
+def agent_retrieval_config() -> RetrievalConfig:
+    """The retriever the agent decides with: the default, but one PageRank round (``AGENT_RETRIEVAL_HOP_TOP``),
+    which keeps a decision within its latency budget (BENCHMARKS.md)."""
+    return RetrievalConfig(hop_top=defaults.AGENT_RETRIEVAL_HOP_TOP)
 
 
 def agent_db(home: Path | None = None) -> Path:

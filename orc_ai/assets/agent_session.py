@@ -10,11 +10,11 @@ from typing import Any
 from orc_ai.agent.llm_planner import LLMPlanner
 from orc_ai.agent.planning import Planner
 from orc_ai.agent.runner import AgentRunner
-from orc_ai.agent.service import AgentSettings, agent_db, make_runner, offline_planner
+from orc_ai.agent.service import AgentSettings, agent_db, agent_retrieval_config, make_runner, offline_planner
 from orc_ai.agent.store import DecisionStore
 from orc_ai.cache import ContentCache
 from orc_ai.errors import ConfigError
-from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
+from orc_ai.retrieve.config import RetrievalTables
 from orc_ai.retrieve.retriever import Retriever
 from orc_ai.tools.context import ToolContext
 from orc_ai.tools.tickets import default_tickets_path
@@ -41,7 +41,7 @@ def agent_runner(
     store = resources.graph_store.get_store()
     retriever = None
     if tables is not None:
-        retriever = Retriever.build(store, resources.embedder.get_embedder(), tables, RetrievalConfig())
+        retriever = Retriever.build(store, resources.embedder.get_embedder(), tables, agent_retrieval_config())
     slack = resources.slack.web_client() if resources.slack.enabled else None
     context = ToolContext(
         retriever=retriever, store=store, entities=tables.entities if tables is not None else None, slack=slack,
