@@ -153,6 +153,11 @@ def _impossible_rates(t: Tables, home: Path) -> Tables:
     return {"failure_forecast": _read(home, "failure_forecast").with_columns(pl.lit(1.7).alias("upper"))}
 
 
+def _inverted_intervals(t: Tables, home: Path) -> Tables:
+    forecast = _read(home, "task_duration_forecast")
+    return {"task_duration_forecast": forecast.with_columns(lower=pl.col("upper") + 1.0)}
+
+
 GATES = [
     Gate("raw_docs_quarantine_ratio", "raw_docs", "chunks", lambda t, h: {}, {"raw_docs": {"quarantined": 10_000}}),
     Gate(
@@ -196,6 +201,7 @@ GATES = [
     Gate("reports_complete", "reports", None, _report_without_decisions, _spoiled_report_paths),
     Gate("airflow_task_runs_valid", "airflow_task_runs", "failure_forecast", _repeated_tries),
     Gate("failure_forecast_valid", "failure_forecast", "pipeline_kpis", _impossible_rates),
+    Gate("task_duration_forecast_valid", "task_duration_forecast", "agent_decisions", _inverted_intervals),
 ]
 
 
