@@ -74,4 +74,7 @@ def test_the_sensor_runs_by_default_and_targets_agent_events() -> None:
     assert {k.to_user_string() for k in job.asset_layer.selected_asset_keys} == {"agent_events", "quarantined_events"}
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey("agent_events")).group_name == "agent"
-    assert not graph.get(dg.AssetKey("agent_events")).parent_keys  # no dependency on the knowledge-graph chain
+    # no dependency on the knowledge-graph chain: only the operations tables it reads when they exist
+    parents = {k.to_user_string() for k in graph.get(dg.AssetKey("agent_events")).parent_keys}
+    assert parents == {"airflow_task_runs", "failure_forecast"}
+    assert {graph.get(dg.AssetKey(p)).group_name for p in parents} == {"operations"}
