@@ -218,3 +218,8 @@ RUN_ANOMALY_DETECTOR = {
 RUN_ANOMALY_CONTAMINATION = 0.02  # IsolationForest's expected share of anomalous tries
 RUN_ANOMALY_MIN_TRIES = 20  # fewer tries with a duration: IsolationForest is not fitted
 RUN_ANOMALY_SEED = 0
+
+# --- platform (issue 11) ---
+# Dagster concurrency pools: steps that call the LLM, and steps that write the Neo4j graph; dagster.yaml limits them.
+LLM_POOL = "llm"
+NEO4J_WRITE_POOL = "neo4j_write"
