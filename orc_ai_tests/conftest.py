@@ -130,3 +130,19 @@ def dagster_webserver(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_chain(tmp_path_factory: pytest.TempPathFactory):
+    """The chain as ``ChainRunner`` runs it by default, materialised once per session on a copy of the bundled
+    corpus (no inbox). Tests read ``home`` and ``result``; one that writes copies the home first (``copy_home``)."""
+    from orc_ai.settings import BUNDLED_CORPUS_DIR
+    from orc_ai_tests.assets.conftest import BuiltChain, ChainRunner
+
+    root = tmp_path_factory.mktemp("bundled_chain")
+    docs = root / "docs"
+    shutil.copytree(BUNDLED_CORPUS_DIR, docs)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        result = ChainRunner(monkeypatch).run(root / "home", docs)
+    assert result.success, "the bundled corpus's chain failed"
+    return BuiltChain(home=root / "home", docs=docs, result=result)

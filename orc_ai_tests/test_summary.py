@@ -12,14 +12,14 @@ from orc_ai_tests.assets.conftest import ChainRunner
 
 @pytest.mark.slow
 def test_summary_reads_the_configured_store(
-    monkeypatch: pytest.MonkeyPatch, sample_docs: Path, tmp_path: Path, capsys
+    monkeypatch: pytest.MonkeyPatch, sample_docs: Path, bundled_chain, tmp_path: Path, capsys
 ) -> None:
     from orc_ai import summary
 
     home = tmp_path / "home"
     assert ChainRunner(monkeypatch).run(home, sample_docs, selection=["raw_docs", "quarantined_docs"]).success
     assert summary.main() == 1  # nothing downstream yet
-    assert ChainRunner(monkeypatch).run(home, sample_docs).success
+    monkeypatch.setenv("ORC_AI_HOME", str(bundled_chain.copy_home(tmp_path / "built")))  # the whole chain
     assert summary.main() == 0
     out = capsys.readouterr().out
     assert "graph store      : embedded" in out and "'documents': 92" in out

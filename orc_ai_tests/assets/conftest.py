@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,19 @@ class ChainRunner:
             selection=selection,
             raise_on_error=False,
         )
+
+
+@dataclass(frozen=True)
+class BuiltChain:
+    """A home the default chain was materialised into, its documents folder and the run's result."""
+
+    home: Path
+    docs: Path
+    result: dg.ExecuteInProcessResult
+
+    def copy_home(self, target: Path) -> Path:
+        shutil.copytree(self.home, target)
+        return target
 
 
 @pytest.fixture

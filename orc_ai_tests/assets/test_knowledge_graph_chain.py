@@ -18,9 +18,8 @@ pytestmark = pytest.mark.slow
 TABLES = ["raw_docs", "quarantined_docs", "chunks", "entities", "relations", "communities"]
 
 
-def test_sample_corpus_becomes_a_graph_with_communities_and_every_check_passes(chain, sample_docs, tmp_path) -> None:
-    home = tmp_path / "home"
-    result = chain.run(home, sample_docs)
+def test_sample_corpus_becomes_a_graph_with_communities_and_every_check_passes(chain, bundled_chain, tmp_path) -> None:
+    home, result = bundled_chain.home, bundled_chain.result
     assert result.success
     assert checks(result) and all(checks(result).values()), checks(result)
 
@@ -59,13 +58,16 @@ def test_sample_corpus_becomes_a_graph_with_communities_and_every_check_passes(c
     assert len(neighbourhood.entity_ids) > 5 and neighbourhood.evidence_chunk_ids
     assert store.communities_of(dag["entity_id"])[0]["level"] == 0
 
-    gds = chain.run(home, sample_docs, {"communities": {"algorithm": "gds"}}, selection=["communities"])
+    copy = bundled_chain.copy_home(tmp_path / "home")
+    gds = chain.run(copy, bundled_chain.docs, {"communities": {"algorithm": "gds"}}, selection=["communities"])
     assert not gds.success  # Leiden in the database needs the Neo4j store: a clear failure, not a silent fallback
     (failure,) = [e for e in gds.all_events if e.is_step_failure]
     assert "needs the Neo4j graph store" in failure.step_failure_data.error.to_string()
 
 
-def test_hostile_files_are_quarantined_with_reasons_and_the_run_stays_green(chain, sample_docs, tmp_path) -> None:
+def test_hostile_files_are_quarantined_with_reasons_and_the_run_stays_green(
+    chain, sample_docs, bundled_chain, tmp_path
+) -> None:
     (sample_docs / "broken.json").write_text('{"text": "unterminated')
     (sample_docs / "binary.md").write_bytes(b"\x00\xff" * 64)
     (sample_docs / "empty.txt").write_text("")
@@ -82,9 +84,8 @@ def test_hostile_files_are_quarantined_with_reasons_and_the_run_stays_green(chai
         "ragged.csv": "unparseable_csv",
     }
     assert "café" in table(home, "raw_docs").filter(name="latin1.txt")["text"].to_list()  # Latin-1 is text
-    clean = chain.run(tmp_path / "clean", _without(sample_docs, tmp_path, set(quarantined)))
-    assert table(home, "raw_docs").equals(table(tmp_path / "clean", "raw_docs"))  # no good doc lost
-    assert clean.success
+    # no good doc lost: the same documents as the corpus without the hostile files
+    assert table(home, "raw_docs").equals(table(bundled_chain.home, "raw_docs"))
 
 
 def test_too_much_quarantine_blocks_everything_downstream(chain, tmp_path) -> None:
@@ -100,7 +101,9 @@ def test_too_much_quarantine_blocks_everything_downstream(chain, tmp_path) -> No
     assert materialised == {"raw_docs", "quarantined_docs", "agent_events", "quarantined_events"}
 
 
-def test_adding_two_documents_processes_only_them_and_equals_a_full_rebuild(chain, sample_docs, tmp_path) -> None:
+def test_adding_two_documents_processes_only_them_and_equals_a_full_rebuild(
+    chain, sample_docs, bundled_chain, tmp_path
+) -> None:
     added = sorted(p for p in sample_docs.rglob("*.md") if "runbooks" in p.parts)[:2]
     partial = _without(sample_docs, tmp_path, {p.relative_to(sample_docs).as_posix() for p in added})
     home = tmp_path / "incremental"
@@ -124,8 +127,7 @@ def test_adding_two_documents_processes_only_them_and_equals_a_full_rebuild(chai
     changed = sum(entity_text(r) not in old_texts for r in table(home, "entities").iter_rows(named=True))
     assert metadata(second, "embeddings")["embedded"] == new_chunks.height + changed
 
-    full = tmp_path / "full"
-    assert chain.run(full, sample_docs).success
+    full = bundled_chain.home  # a fresh load of the whole corpus
     for name in TABLES:
         assert table(home, name).equals(table(full, name)), name
     a, b = table(home, "embeddings").sort("id"), table(full, "embeddings").sort("id")

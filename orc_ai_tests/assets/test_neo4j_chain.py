@@ -25,11 +25,11 @@ def _ranked(hits) -> list[tuple[float, str]]:
     return sorted((-round(h.score, 4), h.id) for h in hits)
 
 
-def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path, neo4j_server) -> None:
+def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, bundled_chain, tmp_path, neo4j_server) -> None:
     with GraphDatabase.driver(neo4j_server.uri) as driver, driver.session() as session:
         session.run("MATCH (n) DETACH DELETE n").consume()
     env = {"ORC_AI_GRAPH_BACKEND": "neo4j", "ORC_AI_NEO4J_URI": neo4j_server.uri}
-    neo_home, embedded_home = tmp_path / "neo", tmp_path / "embedded"
+    neo_home, embedded_home = tmp_path / "neo", bundled_chain.home
     result = chain.run(neo_home, sample_docs, env=env)
     assert result.success and all(checks(result).values()), checks(result)
     assert metadata(result, "neo4j_graph")["backend"] == "neo4j"
@@ -46,8 +46,6 @@ def test_chain_on_neo4j_matches_the_embedded_store(chain, sample_docs, tmp_path,
 
     back = chain.run(neo_home, sample_docs, selection=["communities"], env=env)  # leidenalg again, to compare
     assert back.success and metadata(back, "communities")["algorithm"] == "leidenalg"
-    chain.monkeypatch.setenv("ORC_AI_GRAPH_BACKEND", "embedded")
-    assert chain.run(embedded_home, sample_docs).success
     embedded = EmbeddedGraphStore(embedded_home / "graph")
     neo = Neo4jGraphStore.connect(neo4j_server.uri)
     try:

@@ -24,6 +24,7 @@ from orc_ai.extract.vocabulary import CO_OCCURS
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.loading import load_graph
 from orc_ai.policy.models import PolicyDecision
+from orc_ai_tests.assets.conftest import OPERATIONS_MODELS
 
 pytestmark = pytest.mark.slow
 Tables = dict[str, Any]
@@ -206,18 +207,20 @@ GATES = [
 
 
 @pytest.fixture(scope="module")
-def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every asset of the chain materialised for real on the bundled corpus (checks not run here)."""
+def base_home(tmp_path_factory: pytest.TempPathFactory, bundled_chain) -> Path:
+    """Every asset of the chain materialised for real on the bundled corpus: the session's chain, then the
+    operations models and, with the sample inbox, the agent's assets again (checks not run here)."""
     from orc_ai.settings import BUNDLED_CORPUS_DIR
 
-    home = tmp_path_factory.mktemp("gates") / "home"
+    home = bundled_chain.copy_home(tmp_path_factory.mktemp("gates") / "home")
     shutil.copytree(BUNDLED_CORPUS_DIR.parent / "sample_inbox", home / "inbox")  # so the agent has decisions
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ORC_AI_HOME", str(home))
-        mp.setenv("ORC_AI_DOCS_DIR", str(BUNDLED_CORPUS_DIR))
+        mp.setenv("ORC_AI_DOCS_DIR", str(bundled_chain.docs))
         from orc_ai.definitions import all_assets, build_resources
 
-        assert dg.materialize(all_assets, resources=build_resources()).success
+        rest = dg.AssetSelection.assets(*OPERATIONS_MODELS, "agent_events").downstream()
+        assert dg.materialize(all_assets, resources=build_resources(), selection=rest).success
     return home
 
 

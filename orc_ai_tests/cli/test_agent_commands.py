@@ -10,8 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from orc_ai.cli import main
-from orc_ai.settings import BUNDLED_CORPUS_DIR
-from orc_ai_tests.assets.conftest import ChainRunner
 
 pytestmark = pytest.mark.slow
 BILLING_FAILURE = json.dumps({
@@ -23,11 +21,12 @@ BILLING_FAILURE = json.dumps({
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory):
+def home(tmp_path_factory: pytest.TempPathFactory, bundled_chain):
     root = tmp_path_factory.mktemp("cli-agent")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        home = root / "home"
-        assert ChainRunner(monkeypatch).run(home, BUNDLED_CORPUS_DIR).success
+        home = bundled_chain.copy_home(root / "home")
+        monkeypatch.setenv("ORC_AI_HOME", str(home))
+        monkeypatch.setenv("ORC_AI_DOCS_DIR", str(bundled_chain.docs))
         yield home  # ORC_AI_HOME stays set for the module's tests
 
 
