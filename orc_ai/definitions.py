@@ -16,6 +16,7 @@ from orc_ai.assets import kpis as kpi_assets
 from orc_ai.assets import log_clusters as log_cluster_assets
 from orc_ai.assets import synthetic as synthetic_assets
 from orc_ai.assets import workflow as workflow_assets
+from orc_ai.assets.step_resources import deployment_executor
 from orc_ai.checks import agent as agent_checks
 from orc_ai.checks import chunks as chunk_checks
 from orc_ai.checks import documents as document_checks
@@ -127,6 +128,7 @@ defs = dg.Definitions(
     jobs=[knowledge_graph_job, ingest_job, agent_events_job, airflow_task_runs_job],
     sensors=[docs_folder_sensor, automation_sensor, agent_inbox_sensor, airflow_metadata_sensor],
     resources=build_resources(),
+    executor=deployment_executor(),  # k8s_job_executor in the Helm deployment, else Dagster's default
 )
 
 

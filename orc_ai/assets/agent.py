@@ -12,6 +12,8 @@ from orc_ai.agent.service import AgentSettings, decide_all
 from orc_ai.agent.table import decisions_to_frame
 from orc_ai.assets import AGENT, downstream_automation
 from orc_ai.assets.agent_session import agent_runner
+from orc_ai.assets.step_resources import LLM_STEP_TAGS
+from orc_ai.defaults import NEO4J_WRITE_POOL
 from orc_ai.events.table import events_from_frame
 from orc_ai.forecast.schema import forecast_table
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
@@ -31,6 +33,7 @@ class AgentConfig(dg.Config):
     ins={name: dg.AssetIn(metadata={OPTIONAL_INPUT: True})
          for name in ("airflow_task_runs", "task_duration_forecast", "failure_forecast")},
     required_resource_keys={"graph_store", "embedder", "llm", "policy", "airflow", "slack", "state"},
+    pool=NEO4J_WRITE_POOL, op_tags=LLM_STEP_TAGS,
 )
 def agent_decisions(
     context: dg.AssetExecutionContext, config: AgentConfig, agent_events: pl.DataFrame, raw_docs: pl.DataFrame,

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
+from orc_ai.assets.step_resources import LLM_STEP_TAGS
+from orc_ai.defaults import NEO4J_WRITE_POOL
 from orc_ai.graph.community_build import build_communities
 from orc_ai.graph.summaries import LlmSummariser
 from orc_ai.resources.graph_store import GraphStoreResource
@@ -28,7 +30,10 @@ class CommunitiesConfig(dg.Config):
     llm_summaries: bool = Field(default=True, description="Use the llm resource for summaries when configured.")
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), deps=["neo4j_graph"])
+@dg.asset(
+    group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), deps=["neo4j_graph"],
+    pool=NEO4J_WRITE_POOL, op_tags=LLM_STEP_TAGS,
+)
 def communities(
     config: CommunitiesConfig,
     graph_store: GraphStoreResource,

@@ -4,12 +4,13 @@ import dagster as dg
 import polars as pl
 
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
+from orc_ai.assets.step_resources import EMBEDDING_STEP_TAGS
 from orc_ai.embed.tables import embed_tables
 from orc_ai.resources.embedder import EmbedderResource
 from orc_ai.resources.local_state import LocalStateResource
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation())
+@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), op_tags=EMBEDDING_STEP_TAGS)
 def embeddings(
     embedder: EmbedderResource,
     state: LocalStateResource,

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
+from orc_ai.assets.step_resources import LLM_STEP_TAGS
+from orc_ai.defaults import LLM_POOL
 from orc_ai.extract.entities import build_extractor, extract_entities
 from orc_ai.extract.llm import PROMPT_VERSION
 from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
@@ -53,6 +55,8 @@ class EntitiesConfig(dg.Config):
         ),
     },
     can_subset=False,
+    pool=LLM_POOL,
+    op_tags=LLM_STEP_TAGS,
 )
 def entities(config: EntitiesConfig, state: LocalStateResource, llm: LLMResource, chunks: pl.DataFrame):
     """Extract entities and relations from every chunk, then merge duplicates into canonical entities."""

@@ -4,11 +4,12 @@ import dagster as dg
 import polars as pl
 
 from orc_ai.assets import KNOWLEDGE_GRAPH, downstream_automation
+from orc_ai.defaults import NEO4J_WRITE_POOL
 from orc_ai.graph.loading import load_graph
 from orc_ai.resources.graph_store import GraphStoreResource
 
 
-@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation())
+@dg.asset(group_name=KNOWLEDGE_GRAPH, automation_condition=downstream_automation(), pool=NEO4J_WRITE_POOL)
 def neo4j_graph(
     graph_store: GraphStoreResource,
     raw_docs: pl.DataFrame,

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from orc_ai import defaults
 from orc_ai.assets import OPERATIONS, downstream_automation
+from orc_ai.defaults import NEO4J_WRITE_POOL
 from orc_ai.graph.workflow import load_workflow_graph
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.graph_store import GraphStoreResource
@@ -31,7 +32,9 @@ def airflow_dag_tasks(airflow: AirflowResource) -> dg.Output[pl.DataFrame]:
     return dg.Output(table, metadata={"source": source, "dags": table["dag_id"].n_unique(), "tasks": table.height})
 
 
-@dg.asset(group_name=OPERATIONS, automation_condition=downstream_automation(), deps=["neo4j_graph"])
+@dg.asset(
+    group_name=OPERATIONS, automation_condition=downstream_automation(), deps=["neo4j_graph"], pool=NEO4J_WRITE_POOL
+)
 def workflow_graph(
     config: WorkflowGraphConfig,
     graph_store: GraphStoreResource,
