@@ -60,7 +60,7 @@ def _request_all(
     cache: ContentCache,
     concurrency: int,
     should_stop: Callable[[_Progress], bool],
-    progress: Progress,
+    reporter: Progress,
 ) -> _Progress:
     """Extract ``texts`` (by key) with at most ``concurrency`` requests in flight; cache each usable answer."""
     progress = _Progress()
@@ -78,7 +78,7 @@ def _request_all(
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 key = in_flight.pop(future)
-                progress.advance(chunks_per_key[key])
+                reporter.advance(chunks_per_key[key])
                 try:
                     result, seconds = future.result()
                 except Exception as exc:  # a bug or a refused endpoint: stop sending, keep what is in flight
