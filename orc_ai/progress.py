@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 from orc_ai import defaults
 
@@ -72,17 +73,21 @@ class Progress:
 
 
 class BarProgress(Progress):
-    """A :class:`Progress` drawn as a tqdm bar on stderr (for the command line); logs nothing."""
+    """A :class:`Progress` drawn as a tqdm bar on stderr (for the command line; none when stderr is not a
+    terminal, so pipes and logs stay clean); logs nothing."""
 
-    def __init__(self, stage: str):
+    def __init__(self, stage: str, file: TextIO | None = None):
         super().__init__(stage, log=lambda _line: None)
-        self._bar = None
+        self._file, self._bar = file, None
 
     def start(self, total: int, unit: str = "items") -> None:
         from tqdm import tqdm
 
         self.total, self.done, self.unit = total, 0, unit
-        self._bar = tqdm(total=total, unit=f" {unit}", desc=self.stage, leave=False, dynamic_ncols=True)
+        self._bar = tqdm(
+            total=total, unit=f" {unit}", desc=self.stage, file=self._file,
+            disable=None if self._file is None else False,  # None: no bar unless stderr is a terminal
+        )
 
     def advance(self, n: int = 1) -> None:
         self.done += n

@@ -41,8 +41,8 @@ DOCS = {
     "orders.md": "The DAG orders_daily_etl is owned by the Data Platform team. Its task load_to_snowflake writes "
     "to Snowflake.",
     "kafka.md": "Kafka consumer lag on shipment.events.v2 delayed shipment_events_ingest. The SRE team scaled "
-    "the consumers on Kubernetes.",
-}
+    "the consumers on Kubernetes and Priya Raman confirmed Snowflake caught up.",
+}  # the texts test_llm_assets extracts with the same server
 WATERMARK_AGE_S = 600.0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 
 from orc_ai.cache import ContentCache
 from orc_ai.embed.cached import embed_with_cache
-from orc_ai.progress import Progress, or_silent
+from orc_ai.progress import BarProgress, Progress, or_silent
 
 
 class Clock:
@@ -74,3 +76,13 @@ def test_embedding_reports_each_batch_and_caches_all(tmp_path) -> None:
     assert [line.split(" (")[0] for line in lines[1:4]] == [
         "embeddings: 3/7 texts", "embeddings: 6/7 texts", "embeddings: 7/7 texts"
     ]
+
+
+def test_the_command_line_bar_counts_to_the_total() -> None:
+    out = io.StringIO()
+    bar = BarProgress("retrieve", file=out)
+    bar.start(3, "queries")
+    for _ in range(3):
+        bar.advance()
+    bar.finish()
+    assert "retrieve" in out.getvalue() and "3/3" in out.getvalue()
