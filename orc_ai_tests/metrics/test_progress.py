@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import numpy as np
+import pytest
 
 from orc_ai.cache import ContentCache
 from orc_ai.embed.cached import embed_with_cache
+from orc_ai.forecast.model import ForecastSettings
+from orc_ai.forecast.parallel import SeriesJob, forecast_many
 from orc_ai.progress import BarProgress, Progress, or_silent
 
 
@@ -86,3 +90,22 @@ def test_the_command_line_bar_counts_to_the_total() -> None:
         bar.advance()
     bar.finish()
     assert "retrieve" in out.getvalue() and "3/3" in out.getvalue()
+
+
+@pytest.mark.slow  # two spawned workers importing Prophet
+def test_forecasting_counts_series_as_worker_chunks_return() -> None:
+    days = tuple(date(2026, 9, 1) + timedelta(days=i) for i in range(5))  # short: the fallback, no Prophet fit
+    jobs = [SeriesJob("dag", f"t{i}", "duration_s", days, (1.0, 2.0, 3.0, 4.0, float(i))) for i in range(4)]
+    counts: list[int] = []
+
+    class Counting(Progress):
+        def advance(self, n: int = 1) -> None:
+            counts.append(n)
+            super().advance(n)
+
+    lines: list[str] = []
+    progress = Counting("failure_forecast", log=lines.append, every_s=0, clock=Clock())
+    outcomes = forecast_many(jobs, ForecastSettings(), horizon_days=2, folds=0, workers=2, progress=progress)
+    assert [o.job for o in outcomes] == jobs
+    assert sum(counts) == 4 and len(counts) >= 2  # one step per chunk of series a worker returned
+    assert lines[0] == "failure_forecast: 4 series to process" and lines[-1].startswith("failure_forecast: done, 4 ")
