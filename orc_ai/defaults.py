@@ -223,3 +223,12 @@ RUN_ANOMALY_SEED = 0
 # Dagster concurrency pools: steps that call the LLM, and steps that write the Neo4j graph; dagster.yaml limits them.
 LLM_POOL = "llm"
 NEO4J_WRITE_POOL = "neo4j_write"
+
+# --- observability (issue 11): progress of long stages, the Prometheus exporter ---
+PROGRESS_EVERY_S = 10.0  # a long stage logs its count and rate at most this often
+EMBED_PROGRESS_BATCH = 512  # texts per embedder call while embedding (one progress step each)
+METRICS_PORT = 9464  # `orc-ai metrics serve` default port (the OpenTelemetry Prometheus exporter's usual one)
+# USD per 1,000 LLM tokens for the orc_ai_llm_cost_usd_total estimate of extraction and summaries; 0 for the local
+# llama.cpp server. The agent's planner has its own (AGENT_LLM_COST_PER_1K_*) and records its cost itself.
+LLM_COST_PER_1K_PROMPT_TOKENS = 0.0
+LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0

@@ -13,6 +13,7 @@ from orc_ai.defaults import LLM_POOL
 from orc_ai.extract.entities import build_extractor, extract_entities
 from orc_ai.extract.llm import PROMPT_VERSION
 from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
+from orc_ai.progress import Progress
 from orc_ai.resources.llm import LLMResource
 from orc_ai.resources.local_state import LocalStateResource
 
@@ -58,7 +59,13 @@ class EntitiesConfig(dg.Config):
     pool=LLM_POOL,
     op_tags=LLM_STEP_TAGS,
 )
-def entities(config: EntitiesConfig, state: LocalStateResource, llm: LLMResource, chunks: pl.DataFrame):
+def entities(
+    context: dg.AssetExecutionContext,
+    config: EntitiesConfig,
+    state: LocalStateResource,
+    llm: LLMResource,
+    chunks: pl.DataFrame,
+):
     """Extract entities and relations from every chunk, then merge duplicates into canonical entities."""
     extractor = build_extractor(
         config.extractor,
@@ -79,6 +86,7 @@ def entities(config: EntitiesConfig, state: LocalStateResource, llm: LLMResource
             max_failed_ratio=config.max_failed_ratio,
             concurrency=config.llm_concurrency,
             max_tokens_per_run=config.max_tokens_per_run,
+            progress=Progress("entities", log=context.log.info),
         )
     yield dg.Output(result.entities, output_name="entities", metadata=result.entity_metadata())
     yield dg.Output(result.relations, output_name="relations", metadata=result.relation_metadata())

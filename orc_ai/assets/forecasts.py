@@ -11,6 +11,7 @@ from orc_ai.forecast.model import ForecastSettings
 from orc_ai.forecast.publish import PublishedForecast, forecast_and_publish
 from orc_ai.forecast.run import RiskRule
 from orc_ai.forecast.schema import DURATION_FORECAST_TABLE, FAILURE_FORECAST_TABLE
+from orc_ai.progress import Progress
 from orc_ai.resources.mlflow import MlflowResource
 
 
@@ -43,7 +44,13 @@ class FailureForecastConfig(_ForecastConfig):
 
 
 def _forecast(
-    asset: str, metric: str, config: _ForecastConfig, rule: RiskRule, mlflow: MlflowResource, task_runs: pl.DataFrame
+    context: dg.AssetExecutionContext,
+    asset: str,
+    metric: str,
+    config: _ForecastConfig,
+    rule: RiskRule,
+    mlflow: MlflowResource,
+    task_runs: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     published = forecast_and_publish(
         task_runs,
@@ -60,6 +67,7 @@ def _forecast(
         workers=config.workers,
         max_failed_share=config.max_failed_share,
         plot_series=config.plot_series,
+        progress=Progress(asset, log=context.log.info),
     )
     return dg.Output(published.forecasts, metadata=_metadata(asset, published))
 
@@ -83,17 +91,19 @@ def _metadata(asset: str, published: PublishedForecast) -> dict:
 
 @dg.asset(name=DURATION_FORECAST_TABLE, group_name=OPERATIONS, automation_condition=downstream_automation())
 def task_duration_forecast(
+    context: dg.AssetExecutionContext,
     config: TaskDurationForecastConfig, mlflow: MlflowResource, airflow_task_runs: pl.DataFrame
 ) -> dg.Output[pl.DataFrame]:
     """Seconds per successful try, forecast per task and DAG, with 80 % intervals and SLA/p95 risk."""
     rule = RiskRule(duration_quantile=config.duration_quantile, duration_sla_s=config.duration_sla_s)
-    return _forecast(DURATION_FORECAST_TABLE, "duration_s", config, rule, mlflow, airflow_task_runs)
+    return _forecast(context, DURATION_FORECAST_TABLE, "duration_s", config, rule, mlflow, airflow_task_runs)
 
 
 @dg.asset(name=FAILURE_FORECAST_TABLE, group_name=OPERATIONS, automation_condition=downstream_automation())
 def failure_forecast(
+    context: dg.AssetExecutionContext,
     config: FailureForecastConfig, mlflow: MlflowResource, airflow_task_runs: pl.DataFrame
 ) -> dg.Output[pl.DataFrame]:
     """Share of tries that fail, forecast per task and DAG, with 80 % intervals and rate-threshold risk."""
     rule = RiskRule(failure_rate_threshold=config.failure_rate_threshold)
-    return _forecast(FAILURE_FORECAST_TABLE, "failure_rate", config, rule, mlflow, airflow_task_runs)
+    return _forecast(context, FAILURE_FORECAST_TABLE, "failure_rate", config, rule, mlflow, airflow_task_runs)

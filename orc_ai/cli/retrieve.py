@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from orc_ai.cli import main
+from orc_ai.progress import BarProgress
 
 
 def _queries(query: str | None, queries: Path | None) -> list[tuple[str | None, str | None]]:
@@ -44,7 +45,9 @@ def retrieve(query: str | None, queries: Path | None, k: int, token_budget: int 
     from orc_ai.retrieve.loading import load_retriever
 
     inputs = _queries(query, queries)
+    bar = BarProgress("retrieve")  # on stderr: the answers on stdout stay one JSON line each
     with load_retriever() as retriever:
+        bar.start(len(inputs), "queries")
         for question, error in inputs:
             if error is not None:
                 line = {"question": None, "items": [], "error": error}
@@ -60,3 +63,5 @@ def retrieve(query: str | None, queries: Path | None, k: int, token_budget: int 
                 click.echo(question)
                 for rank, item in enumerate(line["items"], start=1):
                     click.echo(f"  {rank:>2}. {item['score']:.4f}  {item['doc_name']}  {item['chunk_id']}")
+            bar.advance()
+        bar.finish()

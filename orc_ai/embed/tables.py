@@ -12,6 +12,7 @@ from orc_ai.embed.cached import EmbeddingRun, embed_with_cache
 from orc_ai.embed.embedders import Embedder
 from orc_ai.embed.texts import chunk_embedding_text, entity_text
 from orc_ai.hashing import stable_hash
+from orc_ai.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,16 @@ def embedding_inputs(raw_docs: pl.DataFrame, chunks: pl.DataFrame, entities: pl.
 
 
 def embed_tables(
-    embedder: Embedder, raw_docs: pl.DataFrame, chunks: pl.DataFrame, entities: pl.DataFrame, cache: ContentCache
+    embedder: Embedder,
+    raw_docs: pl.DataFrame,
+    chunks: pl.DataFrame,
+    entities: pl.DataFrame,
+    cache: ContentCache,
+    progress: Progress | None = None,
 ) -> tuple[pl.DataFrame, EmbeddingRun]:
     """The ``embeddings`` table (``id``, ``kind``, ``model``, ``vector``); only texts not cached are embedded."""
     inputs = embedding_inputs(raw_docs, chunks, entities)
-    run = embed_with_cache(embedder, inputs.texts, cache)
+    run = embed_with_cache(embedder, inputs.texts, cache, progress=progress)
     table = pl.DataFrame(
         {"id": inputs.ids, "kind": inputs.kinds, "model": [embedder.model_id] * len(inputs.ids)}
     ).with_columns(pl.Series("vector", run.vectors, dtype=pl.Array(pl.Float32, run.vectors.shape[1])))

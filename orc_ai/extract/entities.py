@@ -16,6 +16,7 @@ from orc_ai.extract.nlp import NlpExtractor
 from orc_ai.extract.pipeline import ExtractionRun, extract_chunks
 from orc_ai.extract.resolution import resolve_entities
 from orc_ai.extract.vocabulary import DEFAULT_ENTITY_TYPES, DEFAULT_RELATION_TYPES
+from orc_ai.progress import Progress
 
 ExtractorKind = Literal["nlp", "llm"]
 
@@ -45,6 +46,7 @@ class EntityExtraction:
     relations: pl.DataFrame
     run: ExtractionRun
     extractor_id: str
+    uses_llm: bool = False
 
     def entity_metadata(self) -> dict[str, Any]:
         run = self.run
@@ -61,6 +63,8 @@ class EntityExtraction:
             "merged_by_resolution": len(surface_names) - self.entities.height,
             "llm_prompt_tokens": run.usage.prompt_tokens,
             "llm_completion_tokens": run.usage.completion_tokens,
+            "llm_requests": run.cache_misses if self.uses_llm else 0,
+            "llm_latency_s": run.request_seconds if self.uses_llm else 0.0,
         }
 
     def relation_metadata(self) -> dict[str, Any]:
@@ -78,6 +82,7 @@ def extract_entities(
     max_failed_ratio: float = defaults.MAX_FAILED_EXTRACTION_RATIO,
     concurrency: int = defaults.LLM_CONCURRENCY,
     max_tokens_per_run: int | None = defaults.LLM_MAX_TOKENS_PER_RUN,
+    progress: Progress | None = None,
 ) -> EntityExtraction:
     """Extract every chunk (cached by content + extractor id), then merge duplicates into canonical entities.
 
@@ -91,7 +96,8 @@ def extract_entities(
         max_failed_ratio,
         concurrency=concurrency if llm else 1,
         max_tokens_per_run=max_tokens_per_run if llm else None,
+        progress=progress,
     )
     chunk_docs = dict(chunks.select("chunk_id", "doc_id").iter_rows())
     entities, relations = resolve_entities(run.results, chunk_docs, fuzzy_merge_threshold)
-    return EntityExtraction(entities, relations, run, extractor.extractor_id)
+    return EntityExtraction(entities, relations, run, extractor.extractor_id, uses_llm=llm)

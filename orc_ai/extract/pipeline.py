@@ -7,6 +7,7 @@ already paid for and the next run continues from the cache.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -18,6 +19,7 @@ from orc_ai.cache import ContentCache
 from orc_ai.errors import ExtractionError, TokenBudgetError
 from orc_ai.extract.models import ChunkExtraction, Extractor, TokenUsage
 from orc_ai.hashing import stable_hash
+from orc_ai.progress import Progress, or_silent
 
 
 @dataclass
@@ -31,6 +33,7 @@ class ExtractionRun:
     failed_chunks: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     usage: TokenUsage = field(default_factory=TokenUsage)
+    request_seconds: float = 0.0  # summed wall time of the extractor calls (LLM latency, for the metrics)
 
 
 @dataclass
@@ -40,7 +43,14 @@ class _Progress:
     answers: dict[str, ChunkExtraction] = field(default_factory=dict)
     failed_chunks: int = 0  # chunks whose (shared) answer was unusable
     usage: TokenUsage = field(default_factory=TokenUsage)
+    request_seconds: float = 0.0
     error: BaseException | None = None
+
+
+def _timed(extractor: Extractor, text: str) -> tuple[ChunkExtraction, float]:
+    started = time.perf_counter()
+    result = extractor.extract(text)
+    return result, time.perf_counter() - started
 
 
 def _request_all(
@@ -50,6 +60,7 @@ def _request_all(
     cache: ContentCache,
     concurrency: int,
     should_stop: Callable[[_Progress], bool],
+    reporter: Progress,
 ) -> _Progress:
     """Extract ``texts`` (by key) with at most ``concurrency`` requests in flight; cache each usable answer."""
     progress = _Progress()
@@ -61,18 +72,20 @@ def _request_all(
                 item = next(todo, None)
                 if item is None:
                     break
-                in_flight[pool.submit(extractor.extract, item[1])] = item[0]
+                in_flight[pool.submit(_timed, extractor, item[1])] = item[0]
             if not in_flight:
                 return progress
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 key = in_flight.pop(future)
+                reporter.advance(chunks_per_key[key])
                 try:
-                    result = future.result()
+                    result, seconds = future.result()
                 except Exception as exc:  # a bug or a refused endpoint: stop sending, keep what is in flight
                     progress.error = progress.error or exc
                     continue
                 progress.usage += result.usage
+                progress.request_seconds += seconds
                 progress.failed_chunks += chunks_per_key[key] * result.failed
                 if not result.failed:  # a failed answer is retried on the next run
                     cache.put(key, result.model_dump_json().encode())
@@ -86,9 +99,11 @@ def extract_chunks(
     max_failed_ratio: float = 0.2,
     concurrency: int = 1,
     max_tokens_per_run: int | None = None,
+    progress: Progress | None = None,
 ) -> ExtractionRun:
     """Extract every chunk (``chunk_id``, ``text``, ``content_hash``); only cache misses call the extractor.
 
+    ``progress`` counts the chunks to extract (cache misses) as answers arrive.
     Raises ``ExtractionError`` when more than ``max_failed_ratio`` of the chunks got an unusable answer (sending
     stops as soon as that is certain), and ``TokenBudgetError`` once ``max_tokens_per_run`` tokens are spent.
     """
@@ -105,7 +120,10 @@ def extract_chunks(
         over_budget = max_tokens_per_run is not None and progress.usage.total >= max_tokens_per_run
         return over_budget or progress.failed_chunks > allowed_failures  # the gate below would fail anyway
 
-    progress = _request_all(missing, chunks_per_key, extractor, cache, concurrency, should_stop)
+    reporter = or_silent(progress)
+    reporter.start(sum(chunks_per_key[k] for k in missing), "chunks")
+    progress = _request_all(missing, chunks_per_key, extractor, cache, concurrency, should_stop, reporter)
+    reporter.finish()
     answers = cached | progress.answers
     done = [chunk_id for chunk_id, _, _ in rows if keys[chunk_id] in answers]
     run = ExtractionRun(
@@ -113,6 +131,7 @@ def extract_chunks(
         cache_hits=sum(keys[chunk_id] in cached for chunk_id, _, _ in rows),
         cache_misses=len(progress.answers),
         usage=progress.usage,
+        request_seconds=progress.request_seconds,
     )
     run.duplicate_chunks = len(done) - run.cache_hits - run.cache_misses
     run.failed_chunks = sum(r.failed for r in run.results.values())

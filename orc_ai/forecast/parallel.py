@@ -12,6 +12,7 @@ import numpy as np
 
 from orc_ai.forecast.backtest import BacktestPoints, future_days, rolling_origin_backtest
 from orc_ai.forecast.model import ForecastSettings, SeriesForecast, forecast_series, quiet_stan_logging
+from orc_ai.progress import Progress, or_silent
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,36 @@ def _run_chunk(jobs: list[SeriesJob], plan: _Plan) -> list[SeriesOutcome]:
 
 
 def forecast_many(
-    jobs: list[SeriesJob], settings: ForecastSettings, *, horizon_days: int, folds: int, workers: int
+    jobs: list[SeriesJob],
+    settings: ForecastSettings,
+    *,
+    horizon_days: int,
+    folds: int,
+    workers: int,
+    progress: Progress | None = None,
 ) -> list[SeriesOutcome]:
-    """Outcomes in the order of ``jobs``; ``workers`` <= 1 runs in this process."""
+    """Outcomes in the order of ``jobs``; ``workers`` <= 1 runs in this process; ``progress`` counts series."""
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     plan = _Plan(settings, horizon_days, folds)
     quiet_stan_logging()
+    reporter = or_silent(progress)
+    reporter.start(len(jobs), "series")
     if workers == 1 or len(jobs) <= 1:
-        return _run_chunk(jobs, plan)
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_job(job, plan))
+            reporter.advance()
+        reporter.finish()
+        return outcomes
     # chunks of a few series: fewer round trips than one per series, still balanced across workers
     size = max(1, len(jobs) // (workers * 8))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("spawn")  # fork is unsafe under polars' and Stan's threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=quiet_stan_logging) as pool:
-        results = pool.map(_run_chunk, chunks, [plan] * len(chunks))
-        return [outcome for chunk in results for outcome in chunk]
+        outcomes = []
+        for chunk in pool.map(_run_chunk, chunks, [plan] * len(chunks)):
+            outcomes.extend(chunk)
+            reporter.advance(len(chunk))
+    reporter.finish()
+    return outcomes

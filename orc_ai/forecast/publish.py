@@ -25,6 +25,7 @@ from orc_ai.forecast.run import ForecastRun, RiskRule, check_failed_fits, foreca
 from orc_ai.forecast.series import series_id
 from orc_ai.mlops.records import ModelRun, RegisteredRun
 from orc_ai.mlops.registry import log_and_register
+from orc_ai.progress import Progress
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -132,11 +133,13 @@ def forecast_and_publish(
     workers: int,
     max_failed_share: float,
     plot_series: int,
+    progress: Progress | None = None,
 ) -> PublishedForecast:
     """Forecast ``metric`` for every series of ``task_runs``, fail past ``max_failed_share`` failed fits, then log
     and register the models (the promotion rule decides the champion)."""
     run = forecast_task_runs(
-        task_runs, metric, settings=settings, rule=rule, horizon_days=horizon_days, folds=folds, workers=workers
+        task_runs, metric, settings=settings, rule=rule, horizon_days=horizon_days, folds=folds, workers=workers,
+        progress=progress,
     )
     check_failed_fits(run, max_failed_share)
     return publish_forecast(

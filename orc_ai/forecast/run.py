@@ -22,6 +22,7 @@ from orc_ai.forecast.parallel import SeriesJob, SeriesOutcome, forecast_many
 from orc_ai.forecast.risk import assess, series_threshold, slas_for
 from orc_ai.forecast.schema import FORECAST_SCHEMA, empty_forecasts
 from orc_ai.forecast.series import build_daily_series, series_id
+from orc_ai.progress import Progress
 from orc_ai.taskruns.schema import conform_task_runs
 
 
@@ -144,13 +145,15 @@ def forecast_task_runs(
     horizon_days: int = defaults.FORECAST_HORIZON_DAYS,
     folds: int = defaults.FORECAST_BACKTEST_FOLDS,
     workers: int = defaults.FORECAST_WORKERS,
+    progress: Progress | None = None,
 ) -> ForecastRun:
     """Backtest and forecast ``metric`` for every task and DAG series in an ``airflow_task_runs`` table."""
     settings, rule = settings or ForecastSettings(), rule or RiskRule()
     runs = conform_task_runs(task_runs)
     daily = build_daily_series(runs, metric)
     outcomes = forecast_many(
-        _jobs(daily.frame, metric), settings, horizon_days=horizon_days, folds=folds, workers=workers
+        _jobs(daily.frame, metric), settings, horizon_days=horizon_days, folds=folds, workers=workers,
+        progress=progress,
     )
     as_of = _as_of(runs)
     rows = [r for o in outcomes for r in _forecast_rows(o, as_of, rule, settings.interval_width)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,14 +126,17 @@ class SummaryStats:
     from_cache: int = 0
     rejected: int = 0
     usage: TokenUsage = field(default_factory=TokenUsage)
+    latency_s: float = 0.0  # summed wall time of the requests sent
 
-    def metadata(self) -> dict[str, int]:
+    def metadata(self) -> dict[str, int | float]:
         return {
             "llm_summaries_requested": self.requested,
             "llm_summaries_from_cache": self.from_cache,
             "llm_summaries_rejected": self.rejected,
             "llm_prompt_tokens": self.usage.prompt_tokens,
             "llm_completion_tokens": self.usage.completion_tokens,
+            "llm_requests": self.requested,
+            "llm_latency_s": self.latency_s,
         }
 
 
@@ -160,12 +164,15 @@ def llm_report(
         stats.from_cache += 1
         return CommunityReport.model_validate_json(cached)
     stats.requested += 1
+    started = time.perf_counter()
     try:
         answer = chat(llm.client, **request)
     except openai.APIError as exc:
+        stats.latency_s += time.perf_counter() - started
         log.warning("community summary request failed (%s): %s", transport_failure(exc), str(exc)[:200])
         stats.rejected += 1
         return None
+    stats.latency_s += time.perf_counter() - started
     stats.usage += answer.usage
     try:
         report = CommunityReport.model_validate(json.loads(answer.content))
