@@ -28,19 +28,60 @@ from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.series import daily_period, read_series
 
 PROBATION_SHARE = 0.15
+_ALL_SIGNALS = ("point", "sustained", "surprise")
 
-# Ablations of the shipped DetectorParams() ("default"), one change each; BENCHMARKS.md has the tuning history.
+# The session-3 default (robust surprise over 1,000 points, z0 4): the base of every variant measured before session 4's
+# change of default, kept so that BENCHMARKS.md's earlier tables can be re-run.
+_S3 = {"surprise_estimator": "robust", "surprise_window": 1000, "z_surprise": 4.0}
+
+# Variants: "default" is the shipped DetectorParams(); "s3_*" are one change from the session-3 default (tuning
+# history and ablations in BENCHMARKS.md), the others one change from the shipped default.
 VARIANTS: dict[str, dict] = {
     "default": {},
-    "scale_600": {"scale_window": 600},
-    "scale_3000": {"scale_window": 3000},
-    "surprise_min_0": {"surprise_min": 0.0},
-    "no_surprise": {"surprise_window": 0},
+    "s3_default": _S3,
+    "s3_scale_600": {**_S3, "scale_window": 600},
+    "s3_scale_3000": {**_S3, "scale_window": 3000},
+    "s3_surprise_min_0": {**_S3, "surprise_min": 0.0},
+    "s3_no_surprise": {**_S3, "surprise_window": 0},
+    "s3_surprise_z6": {**_S3, "z_surprise": 6.0},
+    "s3_suppress_288": {**_S3, "suppress": 288},
+    "s3_point_from_min_z8": {**_S3, "point_from": "min", "z_point": 8.0},
+    "s3_no_weekly": {**_S3, "weekly_seasons": 0},
+    "s3_sustain_12": {**_S3, "sustain_windows": (12,)},
+    "s3_cap_12": {**_S3, "episode_cap": 12},
+    "s3_cap_48": {**_S3, "episode_cap": 48},
+    "s3_cap_144": {**_S3, "episode_cap": 144},
+    "s3_recur_all_1": {**_S3, "recurrence_count": 1, "recurrence_signals": _ALL_SIGNALS},
+    "s3_recur_all_2": {**_S3, "recurrence_count": 2, "recurrence_signals": _ALL_SIGNALS},
+    "s3_recur_all_3": {**_S3, "recurrence_count": 3, "recurrence_signals": _ALL_SIGNALS},
+    "s3_recur_all_2_w5000": {
+        **_S3,
+        "recurrence_count": 2,
+        "recurrence_window": 5000,
+        "recurrence_signals": _ALL_SIGNALS,
+    },
+    "s3_recur_ps_1_w5000": {**_S3, "recurrence_count": 1, "recurrence_window": 5000},
+    "s3_recur_ps_2_w5000": {**_S3, "recurrence_count": 2, "recurrence_window": 5000},
+    "s3_recur_ps_2_w2000": {**_S3, "recurrence_count": 2},
+    "s3_recur_ps_3_w5000": {**_S3, "recurrence_count": 3, "recurrence_window": 5000},
+    "s3_gauss": {**_S3, "surprise_estimator": "gaussian"},
+    "s3_gauss_z3": {**_S3, "surprise_estimator": "gaussian", "z_surprise": 3.0},
+    "s3_gauss_z5": {**_S3, "surprise_estimator": "gaussian", "z_surprise": 5.0},
+    "s3_gauss_w5000": {**_S3, "surprise_estimator": "gaussian", "surprise_window": 5000},
+    "s3_gauss_w8640": {**_S3, "surprise_estimator": "gaussian", "surprise_window": 8640},
+    "s3_gauss_w2500": {**_S3, "surprise_estimator": "gaussian", "surprise_window": 2500},
+    "s3_robust_w5000": {**_S3, "surprise_window": 5000},
+    "s3_rate_day_b4": {**_S3, "rate_long_window": 4000},
+    "s3_rate_day": {**_S3, "rate_long_window": 4000, "burst_z": 2.5},
+    "s3_rate_48": {**_S3, "rate_long_window": 4000, "burst_z": 2.5, "rate_short_window": 48},
+    "s3_rate_48_z6": {**_S3, "rate_long_window": 4000, "burst_z": 2.5, "rate_short_window": 48, "z_rate": 6.0},
+    # one change from the shipped default (gaussian surprise over 8,640 points, z0 5)
+    "surprise_w5000": {"surprise_window": 5000},
+    "surprise_robust": {"surprise_estimator": "robust"},
+    "surprise_z4": {"z_surprise": 4.0},
     "surprise_z6": {"z_surprise": 6.0},
-    "suppress_288": {"suppress": 288},
-    "point_from_min_z8": {"point_from": "min", "z_point": 8.0},
-    "no_weekly": {"weekly_seasons": 0},
-    "sustain_12": {"sustain_windows": (12,)},
+    "recur_all_2": {"recurrence_count": 2, "recurrence_signals": _ALL_SIGNALS},
+    "cap_48": {"episode_cap": 48},
 }
 
 

@@ -1,17 +1,21 @@
 """The streaming detector: each point is scored from the points before it only, with a fixed threshold.
 
 Predictors (median of the last few points, the long-run median, the same phase in past days and weeks when the
-timestamps give a daily period) each give a robust z-score of the new point. Three signals are combined:
+timestamps give a daily period) each give a robust z-score of the new point. These signals are combined:
 
 - *point*: the smallest z over the predictors: a point is surprising only if no predictor explains it (a square
   wave's jumps are explained by the seasonal predictor, a trend by the local one);
 - *sustained*: the mean clipped z of the usually-best predictor (smallest error scale) over each of
   ``sustain_windows``: a level shift, a change of variance, a day that stops following the daily pattern;
-- *surprise*: that sustained mean as a robust z against its own past ``surprise_window`` values (the idea of
-  NAB's "anomaly likelihood"): series whose errors are routinely bursty do not alert on every burst.
+- *surprise*: that sustained mean as a z against its own past ``surprise_window`` values: their mean and standard
+  deviation by default (NAB's "anomaly likelihood": a running Gaussian of the score's moving average, over NAB's
+  30 days of 5-minute points), or their median and robust error scale;
+- *rate* (off by default, ``orc_ai.anomaly.rate``): the recent count of bursts against the series' own burst rate.
 
-Each signal maps to [0, 1) as z / (z + z0), 0.5 at its own z0; the score is the largest. A point is flagged when
-its score reaches the threshold, after the probation period, and not within ``suppress`` points of the last flag.
+Each signal maps to [0, 1) as z / (z + z0), 0.5 at its own z0; the score is the largest. A point whose score reaches
+the threshold is flagged after the probation period, not within ``suppress`` points of the last flag, unless
+``orc_ai.anomaly.episodes`` holds it back (a burst as large as the series' recurring ones, or past the cap of
+flags per episode).
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from orc_ai.anomaly.buffer import RingHistory
+from orc_ai.anomaly.episodes import EpisodeGate
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.predictors import ResidualTracker, fast_median, local_prediction, seasonal_prediction
+from orc_ai.anomaly.rate import BurstRate
 from orc_ai.anomaly.series import daily_period
 
 _REFRESH = 8  # robust scales are recomputed every this many points (they move slowly; medians cost the most)
@@ -52,9 +58,16 @@ class StreamingDetector:
         names += ["weekly"] if self.period and p.weekly_seasons else []
         self._trackers = {name: ResidualTracker(p.scale_window, _REFRESH) for name in names}
         self._floor_value = 0.0
-        self._sustained_history = ResidualTracker(p.surprise_window, _REFRESH) if p.surprise_window else None
+        robust = p.surprise_window and p.surprise_estimator == "robust"
+        self._sustained_history = ResidualTracker(p.surprise_window, _REFRESH) if robust else None
         self._sustained_level = RingHistory(p.surprise_window) if p.surprise_window else None
         self._recent_z = {name: RingHistory(max(p.sustain_windows)) for name in names}
+        self._episodes = EpisodeGate(
+            p.episode_gap, p.episode_cap, p.recurrence_window, p.recurrence_count, p.recurrence_signals
+        )
+        short = p.rate_short_window or self.period or 288
+        self._rate = BurstRate(p.burst_z, short, p.rate_long_window) if p.rate_long_window else None
+        self._gaussian: tuple[float, float] | None = None  # mean, std of past sustained means (gaussian surprise)
         self._index = 0
         self._last_flag: int | None = None
 
@@ -77,6 +90,26 @@ class StreamingDetector:
                 low, high = np.percentile(recent, [5, 95])
                 self._floor_value = self.params.scale_floor * float(high - low)
         return self._floor_value
+
+    def _surprise(self, sustained: float) -> float | None:
+        """z of the sustained mean against its own past (robust: median and error scale; gaussian: mean and std,
+        as NAB's anomaly likelihood does), then remembers it; None below the past level or ``surprise_min``."""
+        p = self.params
+        past = self._sustained_level.last(p.surprise_window)
+        surprise = level = None
+        if p.surprise_estimator == "gaussian":
+            if past.size >= 3:
+                if self._index % _REFRESH == 0 or past.size < p.surprise_window or self._gaussian is None:
+                    self._gaussian = (float(past.mean()), float(past.std()))
+                level, spread = self._gaussian
+                surprise = max(sustained - level, 0.0) / max(spread, 0.05)
+        elif past.size:
+            level = fast_median(past)
+            surprise = self._sustained_history.z(sustained - level, 0.05)
+        self._sustained_level.append(sustained)
+        if surprise is None or sustained <= max(level, p.surprise_min):
+            return None
+        return surprise
 
     def update(self, value: float) -> PointScore:
         """Score ``value`` against the history so far, then add it to the history."""
@@ -104,18 +137,17 @@ class StreamingDetector:
             "sustained": sustained / (sustained + p.z_sustained),
         }
         if self._sustained_level is not None:
-            level = fast_median(self._sustained_level.last(p.surprise_window)) if len(self._sustained_level) else None
-            surprise = self._sustained_history.z(sustained - level, 0.05) if level is not None else None
-            self._sustained_level.append(sustained)
-            if surprise is not None and sustained > max(level, p.surprise_min):
+            surprise = self._surprise(sustained)
+            if surprise is not None:
                 signals["surprise"] = surprise / (surprise + p.z_surprise)
+        if self._rate is not None:
+            rate = self._rate.update(point if np.isfinite(point) else p.burst_z)
+            if rate > 0:
+                signals["rate"] = rate / (rate + p.z_rate)
         signal = max(signals, key=signals.get)
         score = signals[signal]
-        flagged = (
-            score >= p.threshold
-            and index >= p.probation
-            and (self._last_flag is None or index - self._last_flag > p.suppress)
-        )
+        eligible = index >= p.probation and (self._last_flag is None or index - self._last_flag > p.suppress)
+        flagged = self._episodes.admit(index, score, signal, score >= p.threshold, eligible)
         if flagged:
             self._last_flag = index
         return PointScore(index, float(score), flagged, signal)

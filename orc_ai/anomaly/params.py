@@ -29,14 +29,30 @@ class DetectorParams(BaseModel, frozen=True):
     z_point: float = Field(default=12.0, gt=0, description="Point z-score (unexplained by any predictor) scoring 0.5.")
     z_sustained: float = Field(default=4.0, gt=0, description="Mean z over sustain_window scoring 0.5.")
     surprise_window: int = Field(
-        default=1000, ge=0, description="Past sustained means the newest is compared with (0: no surprise signal)."
+        default=8640,
+        ge=0,
+        description="Past sustained means the newest is compared with (0: no surprise signal); 8640 is NAB's "
+        "likelihood window (30 days of 5-minute points).",
+    )
+    surprise_estimator: Literal["robust", "gaussian"] = Field(
+        default="gaussian",
+        description="The sustained mean's past as median and error scale, or mean and std (NAB's likelihood).",
     )
     z_surprise: float = Field(
-        default=4.0, gt=0, description="Robust z of the sustained mean, against its past, scoring 0.5."
+        default=5.0, gt=0, description="z of the sustained mean, against its past, scoring 0.5."
     )
+
     surprise_min: float = Field(
         default=1.5, ge=0, description="Least sustained mean z that can be a surprise (Gaussian noise averages 0.8)."
     )
+    burst_z: float = Field(default=4.0, gt=0, description="Point z at which a point counts as a burst (rate signal).")
+    rate_short_window: int = Field(
+        default=0, ge=0, description="Recent points whose burst count is judged (0: one day, or 288 without a period)."
+    )
+    rate_long_window: int = Field(
+        default=0, ge=0, description="Older points whose burst rate is the series' own (0: no rate signal)."
+    )
+    z_rate: float = Field(default=4.0, gt=0, description="-log10 of the burst count's Poisson tail scoring 0.5.")
     z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
     scale_floor: float = Field(
         default=0.01, ge=0, description="Least residual scale, as a share of the long window's 5-95% range."
@@ -46,5 +62,20 @@ class DetectorParams(BaseModel, frozen=True):
         default=0,
         ge=0,
         description="Points after a flag during which no new flag is raised (0: flag every point at threshold).",
+    )
+    episode_gap: int = Field(
+        default=12, ge=0, description="Above-threshold points at most this far apart belong to one episode."
+    )
+    episode_cap: int = Field(default=0, ge=0, description="Most flags per episode (0: no cap).")
+    recurrence_window: int = Field(
+        default=2000, ge=1, description="Points back in which earlier episodes' peaks set the routine burst size."
+    )
+    recurrence_count: int = Field(
+        default=0,
+        ge=0,
+        description="Earlier episodes peaking at least as high that make a burst routine, not flagged (0: off).",
+    )
+    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "rate"], ...] = Field(
+        default=("point", "sustained"), description="Signals whose bursts are judged against their recurring peaks."
     )
     threshold: float = Field(default=0.5, gt=0, lt=1, description="Score at or above which a point is flagged.")

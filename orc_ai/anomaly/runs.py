@@ -1,8 +1,10 @@
 """``run_anomalies``: anomalous task tries in the ``airflow_task_runs`` history.
 
-Two detectors: the streaming detector over each (dag_id, task_id)'s log durations in start order (each try judged
-only by the tries before it), and IsolationForest over per-try features (log duration, its ratio to the task's
-median, try number, failed, hour of start). One output row per flagged try, naming the detector(s) that flagged it.
+Three detectors: the streaming detector over each (dag_id, task_id)'s log durations in start order (each try judged
+only by the tries before it), IsolationForest over per-try features (log duration, its ratio to the task's
+median, try number, failed, hour of start), and the Prophet-interval detector (``orc_ai.anomaly.intervals``: a
+successful try outside its day's ``task_duration_forecast`` interval) when a forecast table is given. One output
+row per flagged try, naming the detector(s) that flagged it. A detector that cannot run is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import polars as pl
 from sklearn.ensemble import IsolationForest
 
 from orc_ai.anomaly.detector import StreamingDetector
+from orc_ai.anomaly.intervals import PROPHET_INTERVAL, interval_flags
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.taskruns.schema import TRY_KEY, conform_task_runs
 
@@ -36,11 +39,12 @@ FEATURES = ("log_duration", "log_ratio_to_task_median", "try_number", "failed", 
 
 @dataclass(frozen=True)
 class RunAnomalies:
-    """The flagged tries plus the params and metrics to log (e.g. to MLflow)."""
+    """The flagged tries plus the params and metrics to log (e.g. to MLflow), and why any detector was skipped."""
 
     table: pl.DataFrame
     params: dict[str, object] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # detector -> reason it did not run
 
 
 def _streaming_flags(tries: pl.DataFrame, params: DetectorParams) -> pl.DataFrame:
@@ -107,17 +111,28 @@ def run_anomalies(
     contamination: float,
     min_tries: int,
     seed: int,
+    duration_forecast: pl.DataFrame | None = None,
 ) -> RunAnomalies:
-    """Flagged tries of ``task_runs`` (TASK_RUNS_SCHEMA): one row per try with its detectors, score and reason."""
+    """Flagged tries of ``task_runs`` (TASK_RUNS_SCHEMA): one row per try with its detectors, score and reason.
+    ``duration_forecast`` (FORECAST_SCHEMA) enables the Prophet-interval detector; None skips it."""
     runs = conform_task_runs(task_runs)
     tries = runs.filter(pl.col("duration_s").is_not_null() & pl.col("start_date").is_not_null())
     tries = tries.filter(pl.col("duration_s") >= 0).sort("start_date", *TRY_KEY)
-    flags = [_streaming_flags(tries, detector).with_columns(pl.lit(STREAMING).alias("detector"))]
+    flags = {STREAMING: _streaming_flags(tries, detector)}
+    skipped: dict[str, str] = {}
     forest_fitted = tries.height >= min_tries
     if forest_fitted:
-        flags.append(_forest_flags(tries, contamination, seed).with_columns(pl.lit(ISOLATION_FOREST).alias("detector")))
+        flags[ISOLATION_FOREST] = _forest_flags(tries, contamination, seed)
+    else:
+        skipped[ISOLATION_FOREST] = f"{tries.height} tries with a duration, fewer than min_tries {min_tries}"
+    judged = 0
+    if duration_forecast is None:
+        skipped[PROPHET_INTERVAL] = "no task_duration_forecast table (not materialised yet)"
+    else:
+        found = interval_flags(tries, duration_forecast)
+        flags[PROPHET_INTERVAL], judged = found.table, found.judged
     merged = (
-        pl.concat(flags)
+        pl.concat([f.with_columns(pl.lit(name).alias("detector")) for name, f in flags.items()])
         .sort("detector")
         .group_by(list(TRY_KEY), maintain_order=True)
         .agg(
@@ -130,7 +145,7 @@ def run_anomalies(
         .cast(RUN_ANOMALIES_SCHEMA)
         .sort("start_date", *TRY_KEY)
     )
-    counts = {d: int(f.height) for d, f in zip((STREAMING, ISOLATION_FOREST), flags, strict=False)}
+    counts = {name: int(f.height) for name, f in flags.items()}
     params = {
         **{f"streaming_{k}": v for k, v in detector.model_dump().items()},
         "isolation_forest_contamination": contamination,
@@ -146,6 +161,9 @@ def run_anomalies(
         "flagged_streaming": float(counts.get(STREAMING, 0)),
         "flagged_isolation_forest": float(counts.get(ISOLATION_FOREST, 0)),
         "isolation_forest_fitted": float(forest_fitted),
+        "flagged_prophet_interval": float(counts.get(PROPHET_INTERVAL, 0)),
+        "prophet_interval_judged": float(judged),
+        "prophet_interval_run": float(PROPHET_INTERVAL not in skipped),
         "flagged_tries": float(table.height),
     }
-    return RunAnomalies(table=table, params=params, metrics=metrics)
+    return RunAnomalies(table=table, params=params, metrics=metrics, skipped=skipped)

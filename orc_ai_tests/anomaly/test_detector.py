@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from orc_ai.anomaly.detector import StreamingDetector, score_series
+from orc_ai.anomaly.params import DetectorParams
 from orc_ai_tests.anomaly.series_data import PERIOD, daily_sine
 
 
@@ -57,3 +59,33 @@ def test_scores_lie_in_the_unit_interval_and_probation_holds_flags() -> None:
     results = [detector.update(v) for v in values]
     assert all(0.0 <= r.score <= 1.0 for r in results)
     assert results[100].score >= detector.params.threshold and not results[100].flagged
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"surprise_estimator": "robust", "surprise_window": 1000},
+        {"rate_long_window": 1000, "burst_z": 2.5, "rate_short_window": 48},
+        {"recurrence_count": 1, "episode_cap": 5},
+    ],
+    ids=["robust_surprise", "burst_rate", "episodes"],
+)
+def test_every_option_scores_a_point_from_earlier_points_only(options: dict) -> None:
+    values = daily_sine(2500, seed=6)
+    values[1500:1540] += 6
+    values[2000] += 25
+    params = DetectorParams(**options)
+    full = score_series(values, params, period=PERIOD)
+    assert any(s.flagged for s in full)
+    for cut in (1501, 2001):
+        assert score_series(values[:cut], params, period=PERIOD) == full[:cut]
+
+
+def test_the_gaussian_surprise_flags_a_modest_sustained_rise_that_the_other_signals_miss() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(10, 1, 4000)
+    values[3000:3048] += 1.5  # mean z about 1.7: under the sustained signal's z0 of 4
+    scores = score_series(values, period=None)
+    flagged = [s for s in scores if s.flagged]
+    assert flagged and all(3000 <= s.index < 3100 for s in flagged)
+    assert {s.signal for s in flagged} == {"surprise"}
