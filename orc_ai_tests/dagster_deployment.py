@@ -68,11 +68,16 @@ class DagsterDeployment:
             start_new_session=True,
         )
 
-    def start_webserver(self, timeout: float = 300) -> None:
+    def spawn_webserver(self) -> None:
+        """Start dagster-webserver without waiting (it loads the code location meanwhile): see wait_webserver."""
         self.prepare_home()
         self.webserver = self._spawn(
             ["dagster-webserver", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(self.port)], "webserver.log"
         )
+
+    def wait_webserver(self, timeout: float = 600) -> None:
+        """Until GraphQL answers with the loaded repository; stops everything and raises past ``timeout``."""
+        assert self.webserver is not None, "spawn_webserver first"
         deadline = time.monotonic() + timeout
         while True:
             try:

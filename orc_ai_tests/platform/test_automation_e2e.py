@@ -42,7 +42,9 @@ CHEAP_OPERATIONS = {
     "task_duration_forecast": {"min_history_days": 100_000, "backtest_folds": 1, "workers": 1},
     "failure_forecast": {"min_history_days": 100_000, "backtest_folds": 1, "workers": 1},
 }
-CHAIN_DEADLINE_S = 900  # the chain is eight automation steps, each a run process that loads the definitions
+# The chain is eight automation steps, each its own run process that loads the definitions (and waits for the
+# next automation tick, every 30 s): on the shared 2-core machine at load ~20 one run took 5 min to start.
+CHAIN_DEADLINE_S = 2400
 
 
 def poll(what: str, deadline_s: float, probe: Callable[[], Any], deployment: DagsterDeployment) -> Any:
@@ -92,9 +94,10 @@ def deployment(
             env.setenv(name, value)
         deployment.prepare_home()
         with dg.DagsterInstance.from_config(str(deployment.dagster_home)) as instance:
-            baseline(instance)
             try:
-                deployment.start_webserver()
+                deployment.spawn_webserver()  # loads the code location while the baseline runs here
+                baseline(instance)
+                deployment.wait_webserver()
                 # the documents sensor starts from the folder as the baseline ingested it
                 state = {"fingerprint": folder_fingerprint(docs), "requests": 0}
                 deployment.set_sensor_cursor("docs_folder_sensor", json.dumps(state))
