@@ -42,8 +42,10 @@ CHEAP_OPERATIONS = {
     "task_duration_forecast": {"min_history_days": 100_000, "backtest_folds": 1, "workers": 1},
     "failure_forecast": {"min_history_days": 100_000, "backtest_folds": 1, "workers": 1},
 }
-# The chain is eight automation steps, each its own run process that loads the definitions (and waits for the
-# next automation tick, every 30 s): on the shared 2-core machine at load ~20 one run took 5 min to start.
+# The documents sensor's ingest run, then one automation run of everything downstream (chunks ... reports, with
+# their checks). Under Dagster's default multiprocess executor a run loads the definitions once for the run worker
+# and once per step worker: on the shared 2-core machine at load ~25-35 the ingest run alone took 18 min (4 min
+# to start, then its step workers), so this deadline is generous; on an idle machine it is minutes.
 CHAIN_DEADLINE_S = 2400
 
 
