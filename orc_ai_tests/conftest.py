@@ -146,3 +146,27 @@ def bundled_chain(tmp_path_factory: pytest.TempPathFactory):
         result = ChainRunner(monkeypatch).run(root / "home", docs)
     assert result.success, "the bundled corpus's chain failed"
     return BuiltChain(home=root / "home", docs=docs, result=result)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory):
+    """A throwaway PostgreSQL cluster for the test session (scripts/postgres); ``.settings()`` connects to its
+    database ``dagster``, ``.database(name)`` makes and connects to another."""
+    import tempfile
+
+    from orc_ai_tests.postgres_server import PostgresServer, postgres_installed
+
+    if not postgres_installed() and os.environ.get("ORC_AI_REQUIRE_SERVICES") != "1":
+        pytest.skip("PostgreSQL missing: scripts/postgres start installs Debian's postgresql")
+    # in CI a missing postgresql is installed by scripts/postgres start (apt-get), a failure if that fails
+    # under /tmp, not pytest's 0700 temp folder: as root the server runs as the postgres user, who must enter it
+    root = Path(tempfile.mkdtemp(prefix="orc-ai-pg-"))
+    server = PostgresServer(root, tmp_path_factory.mktemp("postgres") / "server.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
