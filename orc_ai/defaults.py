@@ -223,3 +223,7 @@ RUN_ANOMALY_SEED = 0
 # Dagster concurrency pools: steps that call the LLM, and steps that write the Neo4j graph; dagster.yaml limits them.
 LLM_POOL = "llm"
 NEO4J_WRITE_POOL = "neo4j_write"
+
+# Personalized PageRank solver (orc_ai/retrieve/pagerank.py): the bound on the L1 error of each PageRank vector,
+# which fixes the number of Chebyshev steps (24 on the 48k-node benchmark graph); igraph's PRPACK stops near 1e-10
+PPR_TOLERANCE = 1e-10
