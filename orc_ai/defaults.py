@@ -232,3 +232,7 @@ METRICS_PORT = 9464  # `orc-ai metrics serve` default port (the OpenTelemetry Pr
 # llama.cpp server. The agent's planner has its own (AGENT_LLM_COST_PER_1K_*) and records its cost itself.
 LLM_COST_PER_1K_PROMPT_TOKENS = 0.0
 LLM_COST_PER_1K_COMPLETION_TOKENS = 0.0
+
+# Personalized PageRank solver (orc_ai/retrieve/pagerank.py): the bound on the L1 error of each PageRank vector,
+# which fixes the number of Chebyshev steps (24 on the 48k-node benchmark graph); igraph's PRPACK stops near 1e-10
+PPR_TOLERANCE = 1e-10

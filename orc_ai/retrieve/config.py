@@ -52,6 +52,9 @@ class RetrievalConfig(BaseModel):
         default_factory=lambda: dict(defaults.RETRIEVAL_WEIGHTS), description="Per-component RRF weight."
     )
     ppr_damping: float = Field(default=defaults.PPR_DAMPING, description="PageRank damping (HippoRAG: 0.5).")
+    ppr_tolerance: float = Field(
+        default=defaults.PPR_TOLERANCE, gt=0, description="Bound on the L1 error of each PageRank vector."
+    )
     ppr_passage_seed: float = Field(
         default=defaults.PPR_PASSAGE_SEED,
         description="Seed mass of dense-retrieved chunk nodes relative to the linked entities (HippoRAG 2).",

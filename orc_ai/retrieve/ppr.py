@@ -9,13 +9,16 @@ the query."""
 
 from __future__ import annotations
 
-import igraph as ig
 import numpy as np
 import polars as pl
 
+from orc_ai import defaults
+from orc_ai.retrieve.pagerank import UndirectedPageRank
+
 
 class PprGraph:
-    """The undirected graph of entities and chunks; ``rank`` runs one Personalized PageRank."""
+    """The undirected graph of entities and chunks, its PageRank matrix built once; ``rank`` runs one
+    Personalized PageRank. A new graph (new tables) is a new ``PprGraph``, so the matrix never goes stale."""
 
     def __init__(self, chunk_ids: list[str], entities: pl.DataFrame, relations: pl.DataFrame, relation_edges: bool):
         self.chunk_ids = chunk_ids
@@ -35,7 +38,9 @@ class PprGraph:
                 a, b = self.entity_index.get(source), self.entity_index.get(target)
                 if a is not None and b is not None and a != b:
                     edges.append((a, b))
-        self.graph = ig.Graph(n=self.n_chunks + len(entity_ids), edges=sorted(set(edges)), directed=False)
+        self.n_nodes = self.n_chunks + len(entity_ids)
+        self.edges = sorted(set(edges))
+        self.pagerank = UndirectedPageRank(self.n_nodes, self.edges)
 
     def seeds(
         self,
@@ -46,7 +51,7 @@ class PprGraph:
     ) -> np.ndarray:
         """The reset vector: specificity-weighted entity seeds and the chunks of documents the query names by
         title (together sum 1), plus ``passage_weight`` × the dense hits' chunk seeds."""
-        reset = np.zeros(self.graph.vcount(), dtype=np.float64)
+        reset = np.zeros(self.n_nodes, dtype=np.float64)
         for entity_id, score in entity_scores.items():
             node = self.entity_index.get(entity_id)
             if node is not None:
@@ -67,12 +72,13 @@ class PprGraph:
                 reset[node] += passage_weight * value / total
         return reset
 
-    def rank(self, reset: np.ndarray, damping: float, k: int) -> list[tuple[str, float]]:
-        """The ``k`` chunks with the most PageRank mass, best first (ties by chunk id); empty without seeds."""
+    def rank(
+        self, reset: np.ndarray, damping: float, k: int, tolerance: float = defaults.PPR_TOLERANCE
+    ) -> list[tuple[str, float]]:
+        """The ``k`` chunks with the most PageRank mass, best first (ties by chunk id); empty without seeds.
+        ``tolerance`` bounds the L1 error of the PageRank vector (orc_ai/retrieve/pagerank.py)."""
         if reset.sum() <= 0 or not self.n_chunks:
             return []
-        scores = np.asarray(
-            self.graph.personalized_pagerank(damping=damping, reset=reset.tolist(), directed=False), dtype=np.float64
-        )[: self.n_chunks]
+        scores = self.pagerank.solve(reset, damping, tolerance)[: self.n_chunks]
         order = np.lexsort((np.arange(self.n_chunks), -scores))[:k]
         return [(self.chunk_ids[i], float(scores[i])) for i in order if scores[i] > 0]

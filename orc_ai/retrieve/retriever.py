@@ -147,7 +147,9 @@ class Retriever:
                 self.config.ppr_passage_seed,
                 {c: self.config.ppr_title_seed for c in titled},
             )
-            rankings["ppr"] = [c for c, _ in self.graph.rank(reset, self.config.ppr_damping, n)]
+            rankings["ppr"] = [
+                c for c, _ in self.graph.rank(reset, self.config.ppr_damping, n, self.config.ppr_tolerance)
+            ]
             lap("ppr")
             if self.config.hop_top > 0:
                 rankings["hop2"] = self._second_hop(rankings, reset)
@@ -162,7 +164,8 @@ class Retriever:
         reset2 = second_hop_reset(
             self.graph, reset, top, named, self.config.hop_passage_seed, self.config.hop_title_seed
         )
-        return [c for c, _ in self.graph.rank(reset2, self.config.ppr_damping, self.config.candidates)]
+        ranked = self.graph.rank(reset2, self.config.ppr_damping, self.config.candidates, self.config.ppr_tolerance)
+        return [c for c, _ in ranked]
 
     def _item(self, chunk_id: str, score: float, ranks: dict[str, int]) -> ContextItem:
         chunk = self.chunks[chunk_id]
