@@ -47,6 +47,7 @@ class DagsterDeployment:
             "DAGSTER_HOME": str(self.dagster_home),
             "ORC_AI_HOME": str(self.orc_home),
             "ORC_AI_DOCS_DIR": str(self.docs_dir),
+            "ORC_AI_EXECUTOR": "in_process",  # one process per run, not one per step
             **self.pg.env,
         }
 

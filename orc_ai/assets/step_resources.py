@@ -39,12 +39,17 @@ K8S_EXECUTOR_CONFIG: dict[str, Any] = {
 
 def deployment_executor() -> dg.ExecutorDefinition | None:
     """The ``k8s_job_executor`` when ``ORC_AI_EXECUTOR=k8s`` (set by helm-values.yaml on the code location and
-    hence on run pods), else None: Dagster's default executor for local runs and tests."""
+    hence on run pods); ``in_process`` for a one-machine daemon (a run's steps share one process that loads the
+    definitions and the embedding model once); else None: Dagster's default executor for local runs and tests."""
     choice = os.environ.get(EXECUTOR_ENV, "").strip().lower()
     if choice in ("", "default"):
         return None
+    if choice == "in_process":
+        return dg.in_process_executor
     if choice != "k8s":
-        raise ConfigError(f"{EXECUTOR_ENV}={choice!r}: expected 'k8s' or unset (Dagster's default executor)")
+        raise ConfigError(
+            f"{EXECUTOR_ENV}={choice!r}: expected 'k8s', 'in_process' or unset (Dagster's default executor)"
+        )
     from dagster_k8s import k8s_job_executor  # imported only in the deployment: kubernetes is heavy
 
     return k8s_job_executor.configured(K8S_EXECUTOR_CONFIG, name="orc_ai_k8s")

@@ -46,7 +46,7 @@ CHEAP_OPERATIONS = {
 # their checks). Under Dagster's default multiprocess executor a run loads the definitions once for the run worker
 # and once per step worker: on the shared 2-core machine at load ~25-35 the ingest run alone took 18 min (4 min
 # to start, then its step workers), so this deadline is generous; on an idle machine it is minutes.
-CHAIN_DEADLINE_S = 2400
+CHAIN_DEADLINE_S = 1500
 
 
 def poll(what: str, deadline_s: float, probe: Callable[[], Any], deployment: DagsterDeployment) -> Any:

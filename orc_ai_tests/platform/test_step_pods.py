@@ -114,6 +114,8 @@ def test_local_runs_keep_the_default_executor_and_the_deployment_gets_k8s(monkey
     assert executor is not None and executor.name == "orc_ai_k8s"
     checked = validate_config(k8s_job_executor.config_schema.config_type, step_resources.K8S_EXECUTOR_CONFIG)
     assert checked.success, checked.errors
+    monkeypatch.setenv(step_resources.EXECUTOR_ENV, "in_process")  # a one-machine daemon: steps share a process
+    assert step_resources.deployment_executor() is dg.in_process_executor
     monkeypatch.setenv(step_resources.EXECUTOR_ENV, "celery")
     with pytest.raises(ConfigError, match="ORC_AI_EXECUTOR"):
         step_resources.deployment_executor()

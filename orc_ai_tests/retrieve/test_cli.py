@@ -10,18 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from orc_ai.cli import main
-from orc_ai_tests.assets.conftest import ChainRunner
-from orc_ai_tests.retrieve.conftest import TWO_HOP_QUESTION, write_docs
+
+QUESTION = "What should I do when load_to_snowflake fails with 000606 No active warehouse selected?"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("cli")
+def home(bundled_chain):
     with pytest.MonkeyPatch.context() as monkeypatch:
-        home = root / "home"
-        ChainRunner(monkeypatch).run(home, write_docs(root / "docs"))
-        assert (home / "assets" / "communities.parquet").exists()
-        yield home  # ORC_AI_HOME stays set for the module's tests
+        monkeypatch.setenv("ORC_AI_HOME", str(bundled_chain.home))  # read only
+        yield bundled_chain.home  # ORC_AI_HOME stays set for the module's tests
 
 
 def _lines(output: str) -> list[dict]:
@@ -29,17 +26,17 @@ def _lines(output: str) -> list[dict]:
 
 
 def test_one_query(home: Path) -> None:
-    result = CliRunner().invoke(main, ["retrieve", TWO_HOP_QUESTION, "-k", "4", "--json"])
+    result = CliRunner().invoke(main, ["retrieve", QUESTION, "-k", "4", "--json"])
     assert result.exit_code == 0, result.output
     (line,) = _lines(result.stdout)
-    assert line["question"] == TWO_HOP_QUESTION and len(line["items"]) == 4
+    assert line["question"] == QUESTION and len(line["items"]) == 4
     chunks = pl.read_parquet(home / "assets" / "chunks.parquet")
     names = dict(pl.read_parquet(home / "assets" / "raw_docs.parquet").select("doc_id", "name").iter_rows())
     doc_of = dict(chunks.select("chunk_id", "doc_id").iter_rows())
     for item in line["items"]:
         assert names[doc_of[item["chunk_id"]]] == item["doc_name"]
         assert isinstance(item["score"], float)
-    assert "kestrel-ingestion.md" in {item["doc_name"] for item in line["items"]}
+    assert "runbooks/orders_daily_etl.md" in {item["doc_name"] for item in line["items"]}
 
 
 def test_a_queries_file_keeps_order_and_reports_bad_lines(home: Path, tmp_path: Path) -> None:
@@ -50,7 +47,7 @@ def test_a_queries_file_keeps_order_and_reports_bad_lines(home: Path, tmp_path: 
                 json.dumps({"question": "How do I rotate expired Vault credentials?"}),
                 "{not json",
                 json.dumps({"id": 3}),
-                json.dumps({"question": TWO_HOP_QUESTION, "id": 4}),
+                json.dumps({"question": QUESTION, "id": 4}),
             ]
         )
         + "\n"
@@ -62,7 +59,7 @@ def test_a_queries_file_keeps_order_and_reports_bad_lines(home: Path, tmp_path: 
         "How do I rotate expired Vault credentials?",
         None,
         None,
-        TWO_HOP_QUESTION,
+        QUESTION,
     ]
     assert "line 2" in lines[1]["error"] and "line 3" in lines[2]["error"] and "question" in lines[2]["error"]
     assert [len(line["items"]) for line in lines] == [3, 0, 0, 3]
