@@ -147,6 +147,7 @@ def test_a_rerun_after_a_workflow_change_equals_a_fresh_load(new_store, change: 
     decisions = decisions_citing_runs(before)
     store = new_store()
     load_with_decisions(store, before, decisions)
+    assert len(run_links(store.dump())) == 6  # every cited try in the graph is linked
     load_all(store, after)  # the workflow graph changed; the decisions are not written again
     want = expected(after, decisions)
     assert store.dump() == want, (store.dump().counts(), want.counts())
