@@ -12,6 +12,7 @@ from orc_ai.anomaly.runs import run_anomalies as find_run_anomalies
 from orc_ai.assets import OPERATIONS, downstream_automation
 from orc_ai.assets.model_versions import register_model_version
 from orc_ai.forecast.schema import DURATION_FORECAST_TABLE
+from orc_ai.mlops.model_plots import anomaly_scores_figure, to_png
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.resources.mlflow import MlflowResource
 
@@ -48,8 +49,10 @@ def run_anomalies(
     tries = found.metrics["tries"]
     metrics = {**found.metrics, "scored_share": found.metrics["tries_scored"] / tries if tries else 1.0}
     context.log.info(f"run_anomalies: {metrics}")
+    figure = to_png(anomaly_scores_figure(airflow_task_runs, found.table))
     version = register_model_version("run_anomalies", mlflow, found.params, metrics,
-                                     {"detectors.json": json.dumps(found.params, sort_keys=True, default=str)})
+                                     {"detectors.json": json.dumps(found.params, sort_keys=True, default=str)},
+                                     figures={"anomaly_scores.png": figure})
     metadata = {k: dg.MetadataValue.float(v) for k, v in metrics.items()} | version
     extra = {"params": dg.MetadataValue.json(found.params), "skipped_detectors": dg.MetadataValue.json(found.skipped)}
     return dg.Output(found.table, metadata=metadata | extra)

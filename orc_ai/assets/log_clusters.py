@@ -9,6 +9,7 @@ from orc_ai.assets import OPERATIONS, downstream_automation
 from orc_ai.assets.model_versions import register_model_version
 from orc_ai.logs.failures import cluster_failures
 from orc_ai.logs.miner import MinerParams
+from orc_ai.mlops.model_plots import cluster_sizes_figure, to_png
 from orc_ai.resources.mlflow import MlflowResource
 
 
@@ -36,7 +37,8 @@ def failure_log_clusters(
                "categorised_share": 1 - found.metrics["tries_without_error_text"] / failed if failed else 1.0}
     templates = found.categories.select("cluster_id", "template", "count").write_json()
     version = register_model_version("failure_log_clusters", mlflow, found.params, metrics,
-                                     {"templates.json": templates})
+                                     {"templates.json": templates},
+                                     figures={"cluster_sizes.png": to_png(cluster_sizes_figure(found.categories))})
     top = found.categories.head(10).select("count", "template").iter_rows()
     return dg.Output(
         found.categories,

@@ -14,13 +14,14 @@ from orc_ai.resources.mlflow import MlflowResource
 
 def register_model_version(
     asset: str, mlflow: MlflowResource, params: Mapping[str, Any], metrics: Mapping[str, float],
-    files: Mapping[str, str],
+    files: Mapping[str, str], figures: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Register ``asset``'s fit (promotion on ``defaults.COVERAGE_PROMOTION_METRICS``); metadata about it."""
+    """Register ``asset``'s fit (promotion on ``defaults.COVERAGE_PROMOTION_METRICS``) with its ``figures``
+    (PNG name -> bytes, logged under ``plots/``); metadata about it."""
     registered: RegisteredRun = register_table_model(
         mlflow.client(), model_name=defaults.REGISTERED_MODELS[asset], experiment=mlflow.experiment,
         artifact_root=mlflow.resolved_artifact_root(), params=params, metrics=metrics, files=files,
-        promotion_metric=defaults.COVERAGE_PROMOTION_METRICS[asset], greater_is_better=True,
+        promotion_metric=defaults.COVERAGE_PROMOTION_METRICS[asset], greater_is_better=True, figures=figures,
     )
     return {
         "mlflow_run_id": registered.run_id,

@@ -10,6 +10,7 @@ from pydantic import Field
 from orc_ai import defaults
 from orc_ai.assets import OPERATIONS, downstream_automation
 from orc_ai.assets.model_versions import register_model_version
+from orc_ai.mlops.model_plots import synthetic_columns_figure, to_png
 from orc_ai.resources.io_manager import OPTIONAL_INPUT
 from orc_ai.resources.mlflow import MlflowResource
 from orc_ai.synthetic.synthesize import SYNTHESIZERS, synthesize_task_runs
@@ -50,8 +51,10 @@ def synthetic_task_runs(
         airflow_task_runs, rows=config.rows, synthesizer=config.synthesizer, seed=config.seed,
         distribution=config.distribution, epochs=config.epochs,
     )
+    figure = to_png(synthetic_columns_figure(airflow_task_runs, made.task_runs))
     version = register_model_version("synthetic_task_runs", mlflow, made.params, made.metrics,
-                                     {"synthesizer.json": json.dumps(made.params, sort_keys=True, default=str)})
+                                     {"synthesizer.json": json.dumps(made.params, sort_keys=True, default=str)},
+                                     figures={"real_vs_synthetic.png": figure})
     yield dg.Output(
         made.task_runs,
         metadata={**made.metrics, **version, "params": dg.MetadataValue.json(made.params)},

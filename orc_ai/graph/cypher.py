@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from orc_ai.graph.schema import (
     CORE_LABELS,
     DECISION_LINKS,
+    DECISION_REL_TYPES,
     HIDDEN_PROPERTIES,
     NODE_KEYS,
     NODE_PROPERTIES,
@@ -213,32 +214,60 @@ MATCH (parent:Community {community_id: child.parent_id})
 MERGE (child)-[:PARENT]->(parent)
 """
 
-# the agent's decisions (see ``graph.decisions``): run in one transaction, so a failure leaves the old links
+# the agent's decisions (see ``graph.decisions``): run in one transaction, so a failure leaves the old links.
+# The run keys a decision cites stay on it (a hidden property), so a workflow write links tries written later.
+_REMEMBERED = [link.column for link in DECISION_LINKS if link.remembered]
 UPSERT_DECISIONS = f"""
 UNWIND $rows AS row
 MERGE (d:Decision {{decision_id: row.decision_id}})
-{_set_node("d", "Decision")}
+{_set_node("d", "Decision")}, {", ".join(f"d.{column} = row.{column}" for column in _REMEMBERED)}
 """
+_DECISION_TYPES = "|".join(validate_graph_name(t) for t in DECISION_REL_TYPES)
 UNLINK_DECISIONS = f"""
 UNWIND $rows AS row
-MATCH (:Decision {{decision_id: row.decision_id}})-[old:{"|".join(DECISION_LINKS)}]->()
+MATCH (:Decision {{decision_id: row.decision_id}})-[old:{_DECISION_TYPES}]->()
 DELETE old
 """
 
 
-def link_decisions(rel_type: str) -> str:
-    """Link decisions to the targets of one link type (``CITES`` chunks, ``ABOUT`` entities) that exist."""
-    label = DECISION_LINKS[rel_type][0]
+def _decision_link(rel_type: str, label: str):
+    for link in DECISION_LINKS:
+        if (link.rel_type, link.label) == (rel_type, label):
+            return link
+    raise ValueError(f"decisions have no {rel_type} links to {label} nodes")
+
+
+def link_decisions(rel_type: str, label: str) -> str:
+    """Link decisions (``row.decision_id``) to the targets (``row.target``) of one link kind that exist:
+    ``CITES`` chunks or runs, ``ABOUT`` entities."""
+    link = _decision_link(rel_type, label)
+    target = f"{validate_graph_name(link.label)} {{{NODE_KEYS[link.label]}: row.target}}"
     return f"""
 UNWIND $rows AS row
-MATCH (d:Decision {{decision_id: row.decision_id}}), (t:{label} {{{NODE_KEYS[label]}: row.target}})
-MERGE (d)-[:{validate_graph_name(rel_type)}]->(t)
+MATCH (d:Decision {{decision_id: row.decision_id}}), (t:{target})
+MERGE (d)-[:{validate_graph_name(link.rel_type)}]->(t)
 """
 
 
+def link_remembered(rel_type: str, label: str) -> str:
+    """Link every decision to the targets of one remembered link kind (``CITES`` runs) that exist now: run after
+    those targets are written."""
+    link = _decision_link(rel_type, label)
+    if not link.remembered:
+        raise ValueError(f"{rel_type} links to {label} are made only when a decision is written")
+    return f"""
+MATCH (d:Decision) WHERE size(coalesce(d.{link.column}, [])) > 0
+UNWIND d.{link.column} AS key
+MATCH (t:{validate_graph_name(link.label)} {{{NODE_KEYS[link.label]}: key}})
+MERGE (d)-[:{validate_graph_name(link.rel_type)}]->(t)
+"""
+
+
+_DECISION_LABELS = sorted({link.label for link in DECISION_LINKS})
 DECISION_LINK_COUNTS = f"""
-MATCH (d:Decision)-[r:{"|".join(DECISION_LINKS)}]->() WHERE d.decision_id IN $ids
-RETURN type(r) AS type, count(r) AS n
+MATCH (d:Decision)-[r:{_DECISION_TYPES}]->(t) WHERE d.decision_id IN $ids
+UNWIND [l IN labels(t) WHERE l IN {_DECISION_LABELS!r}] AS label
+RETURN type(r) AS type, label, count(r) AS n
 """
 
 # the canonical dump: nodes of the core labels, links between them, properties but vectors and index text
@@ -325,9 +354,11 @@ CALL () {
   MATCH (:Decision)-[r:CITES]->(:Chunk) RETURN count(r) AS cites
 } CALL () {
   MATCH (:Decision)-[r:ABOUT]->(:Entity) RETURN count(r) AS about
+} CALL () {
+  MATCH (:Decision)-[r:CITES]->(:Run) RETURN count(r) AS cites_runs
 }
 RETURN documents, chunks, entities, relations, communities, mentions, next_chunk, in_community, has_chunk, parent,
-       decisions, cites, about
+       decisions, cites, about, cites_runs
 """
 RELATION_TYPE_COUNTS = """
 MATCH (:Entity)-[r]->(:Entity) WHERE r.relation_id IS NOT NULL RETURN type(r) AS key, count(r) AS n

@@ -174,32 +174,36 @@ class EmbeddedGraphStore:
 
     # -- decisions ---------------------------------------------------------------------------------------
     def _existing_ids(self, label: str) -> pl.Series:
-        table = {"Chunk": "chunks", "Entity": "entities"}[label]
+        table = {"Chunk": "chunks", "Entity": "entities", "Run": "runs"}[label]
         current = self._read(table)
         return pl.Series([], dtype=pl.String) if current is None else current[_TABLE_IDS[table]]
 
     def _unlink_decisions(self) -> None:
-        """Decisions keep only links to chunks and entities still there (Neo4j's DETACH DELETE does the same)."""
+        """Decisions keep only links to chunks and entities still there (Neo4j's DETACH DELETE does the same);
+        the run keys they cite stay (see ``graph.decisions``)."""
         decisions = self._read("decisions")
         if decisions is None or not decisions.height:
             return
         kept = decisions.with_columns(
-            pl.col(column).list.set_intersection(self._existing_ids(label).implode()).list.sort()
-            for label, column in DECISION_LINKS.values()
+            pl.col(link.column).list.set_intersection(self._existing_ids(link.label).implode()).list.sort()
+            for link in DECISION_LINKS
+            if not link.remembered
         )
         if not kept.equals(decisions):
             self._write("decisions", kept)
 
     def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
-        """Decisions by id, each linked to the cited chunks and the entities it is about that exist now."""
+        """Decisions by id, each linked to the cited chunks and the entities it is about that exist now, and to
+        the cited tries whose Run nodes exist (now or when the workflow graph writes them)."""
         rows = decision_rows(decisions)
         counts = {}
-        for label, column in DECISION_LINKS.values():
-            requested = rows[column].list.len().sum()
-            rows = rows.with_columns(
-                pl.col(column).list.set_intersection(self._existing_ids(label).implode()).list.sort()
-            )
-            counts[label] = (int(rows[column].list.len().sum()), int(requested) - int(rows[column].list.len().sum()))
+        for link in DECISION_LINKS:
+            requested = int(rows[link.column].list.len().sum())
+            present = pl.col(link.column).list.set_intersection(self._existing_ids(link.label).implode())
+            linked = int(rows.select(present.list.len().sum()).item() or 0)
+            if not link.remembered:
+                rows = rows.with_columns(present.list.sort())
+            counts[link.label] = (linked, requested - linked)
         if rows.height:
             self._upsert("decisions", rows)
         return DecisionWrite(
@@ -208,6 +212,8 @@ class EmbeddedGraphStore:
             about=counts["Entity"][0],
             missing_chunks=counts["Chunk"][1],
             missing_entities=counts["Entity"][1],
+            cites_runs=counts["Run"][0],
+            missing_runs=counts["Run"][1],
         )
 
     # -- workflow graph ----------------------------------------------------------------------------------

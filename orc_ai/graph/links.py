@@ -36,6 +36,7 @@ class Links:
     parent: pl.DataFrame
     cites: pl.DataFrame
     about: pl.DataFrame
+    cites_runs: pl.DataFrame
 
 
 def _ids(frame: pl.DataFrame | None, key: str) -> pl.DataFrame:
@@ -54,7 +55,7 @@ def _empty_pairs() -> pl.DataFrame:
 
 def graph_links(tables: dict[str, pl.DataFrame | None]) -> Links:
     """Links of ``tables`` (``documents``, ``chunks``, ``entities``, ``relations``, ``communities``,
-    ``decisions``; any may be ``None``) between nodes that exist."""
+    ``decisions``, ``runs``; any may be ``None``) between nodes that exist."""
     docs, chunks = _ids(tables.get("documents"), "doc_id"), tables.get("chunks")
     entities, communities = tables.get("entities"), tables.get("communities")
     chunk_ids, entity_ids = _ids(chunks, "chunk_id"), _ids(entities, "entity_id")
@@ -86,21 +87,34 @@ def graph_links(tables: dict[str, pl.DataFrame | None]) -> Links:
             parent = _pairs(communities, "community_id", "parent_id").join(
                 community_ids, left_on="target", right_on="id", how="semi"
             )
-    cites, about = _decision_links(tables.get("decisions"), {"Chunk": chunk_ids, "Entity": entity_ids})
-    return Links(has_chunk, next_chunk, mentions, relations, in_community, parent, cites, about)
+    targets = {"Chunk": chunk_ids, "Entity": entity_ids, "Run": _ids(tables.get("runs"), "run_key")}
+    decided = _decision_links(tables.get("decisions"), targets)
+    return Links(
+        has_chunk,
+        next_chunk,
+        mentions,
+        relations,
+        in_community,
+        parent,
+        cites=decided[("CITES", "Chunk")],
+        about=decided[("ABOUT", "Entity")],
+        cites_runs=decided[("CITES", "Run")],
+    )
 
 
-def _decision_links(decisions: pl.DataFrame | None, targets: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
-    """CITES and ABOUT pairs of ``decisions`` whose target exists."""
+def _decision_links(
+    decisions: pl.DataFrame | None, targets: dict[str, pl.DataFrame]
+) -> dict[tuple[str, str], pl.DataFrame]:
+    """Each decision link kind's pairs, by (type, target label), whose target exists."""
     if decisions is None or not decisions.height:
-        return [_empty_pairs() for _ in DECISION_LINKS]
+        return {(link.rel_type, link.label): _empty_pairs() for link in DECISION_LINKS}
     rows = decision_rows(decisions)
-    return [
-        decision_links(rows, column)
+    return {
+        (link.rel_type, link.label): decision_links(rows, link.column)
         .rename({"decision_id": "source"})
-        .join(targets[label], left_on="target", right_on="id", how="semi")
-        for label, column in DECISION_LINKS.values()
-    ]
+        .join(targets[link.label], left_on="target", right_on="id", how="semi")
+        for link in DECISION_LINKS
+    }
 
 
 def table_stats(tables: dict[str, pl.DataFrame | None]) -> GraphStats:
@@ -121,6 +135,7 @@ def table_stats(tables: dict[str, pl.DataFrame | None]) -> GraphStats:
         parent=links.parent.height,
         cites=links.cites.height,
         about=links.about.height,
+        cites_runs=links.cites_runs.height,
         relation_types=_tally(relation_types),
         type_labels=_tally(labels),
     )
@@ -173,6 +188,7 @@ def dump_tables(tables: dict[str, pl.DataFrame | None]) -> GraphDump:
         + _links("PARENT", links.parent, "Community", "Community")
         + _links("CITES", links.cites, "Decision", "Chunk")
         + _links("ABOUT", links.about, "Decision", "Entity")
+        + _links("CITES", links.cites_runs, "Decision", "Run")
     )
     present = [c for c in links.relations.columns if c in RELATION_PROPERTIES]
     for row in links.relations.select("source_id", "target_id", "type", *present).iter_rows(named=True):

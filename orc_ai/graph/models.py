@@ -29,19 +29,24 @@ class GraphStats(BaseModel):
     decisions: int = Field(default=0, description="The agent's Decision nodes.")
     cites: int = Field(default=0, description="Decision-CITES->Chunk links.")
     about: int = Field(default=0, description="Decision-ABOUT->Entity links.")
+    cites_runs: int = Field(default=0, description="Decision-CITES->Run links (Airflow tries).")
     relation_types: dict[str, int] = Field(default_factory=dict, description="Entity relations by type.")
     type_labels: dict[str, int] = Field(default_factory=dict, description="Entities by type label.")
 
 
 class DecisionWrite(BaseModel):
     """What ``upsert_decisions`` wrote: decisions and links, and the links skipped because their target is not in
-    the graph (a chunk or entity pruned since the decision cited it)."""
+    the graph (a chunk or entity pruned since the decision cited it, a try not in the workflow graph)."""
 
     decisions: int = 0
     cites: int = 0
     about: int = 0
     missing_chunks: int = 0
     missing_entities: int = 0
+    cites_runs: int = Field(default=0, description="Decision-CITES->Run links made now.")
+    missing_runs: int = Field(
+        default=0, description="Cited tries with no Run node now; linked when the workflow graph writes them."
+    )
 
 
 class Neighbourhood(BaseModel):

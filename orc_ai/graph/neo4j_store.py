@@ -312,19 +312,20 @@ class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
         return rows.height
 
     def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
-        """Decisions by id with their CITES and ABOUT links, replaced in one transaction; links to chunks or
-        entities that are not in the graph are skipped and counted."""
+        """Decisions by id with their CITES and ABOUT links, replaced in one transaction; links to chunks,
+        entities or runs that are not in the graph are skipped and counted (a run is linked when it is written)."""
         rows = decision_rows(decisions)
         if rows.is_empty():
             return DecisionWrite()
         size = max(1, self.batch_size)
-        statements = [(cypher.UPSERT_DECISIONS, rows.select(NODE_PROPERTIES["Decision"]))]
+        remembered = [link.column for link in DECISION_LINKS if link.remembered]
+        statements = [(cypher.UPSERT_DECISIONS, rows.select(*NODE_PROPERTIES["Decision"], *remembered))]
         statements.append((cypher.UNLINK_DECISIONS, rows.select("decision_id")))
         requested = {}
-        for rel_type, (_, column) in DECISION_LINKS.items():
-            links = decision_links(rows, column)
-            requested[rel_type] = links.height
-            statements.append((cypher.link_decisions(rel_type), links))
+        for link in DECISION_LINKS:
+            pairs = decision_links(rows, link.column)
+            requested[link.label] = pairs.height
+            statements.append((cypher.link_decisions(link.rel_type, link.label), pairs))
         batches = [
             (cypher.columnar(query, frame.columns), batch)
             for query, frame in statements
@@ -336,18 +337,20 @@ class Neo4jGraphStore(Neo4jReads, Neo4jWorkflow):
         def work(tx) -> dict[str, int]:
             for query, batch in batches:
                 tx.run(query, rows=batch).consume()
-            return {r["type"]: r["n"] for r in tx.run(cypher.DECISION_LINK_COUNTS, ids=ids)}
+            return {r["label"]: r["n"] for r in tx.run(cypher.DECISION_LINK_COUNTS, ids=ids)}
 
         try:
             with self.driver.session(database=self.database) as session:
                 linked = session.execute_write(work)
         except Neo4jError as exc:
             raise GraphStoreError(f"Neo4j rejected {rows.height} decisions; kept the old ones: {exc}") from exc
-        cites, about = linked.get("CITES", 0), linked.get("ABOUT", 0)
+        cites, about, runs = (linked.get(label, 0) for label in ("Chunk", "Entity", "Run"))
         return DecisionWrite(
             decisions=rows.height,
             cites=cites,
             about=about,
-            missing_chunks=requested["CITES"] - cites,
-            missing_entities=requested["ABOUT"] - about,
+            missing_chunks=requested["Chunk"] - cites,
+            missing_entities=requested["Entity"] - about,
+            cites_runs=runs,
+            missing_runs=requested["Run"] - runs,
         )

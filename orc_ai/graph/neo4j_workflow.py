@@ -37,7 +37,8 @@ class Neo4jWorkflow:
     def _read(self, query: str, **params: Any) -> list[dict]: ...  # provided by Neo4jReads
 
     def write_workflow(self, graph: WorkflowGraph) -> WorkflowWrite:
-        """Replace the workflow graph in one transaction: a failure leaves the old one whole."""
+        """Replace the workflow graph in one transaction: a failure leaves the old one whole. Decisions that cite
+        a try link to its Run node (a pruned run takes its links)."""
         rows = workflow_rows(graph)
         named = [
             (label, _links(rows[t], NODE_KEYS[label], "entity_ids"))
@@ -70,6 +71,7 @@ class Neo4jWorkflow:
             tx.run(workflow_cypher.UNLINK_DEPENDS_AND_NAMES).consume()
             for query, batch in prepared:
                 tx.run(query, rows=batch).consume()
+            tx.run(cypher.link_remembered("CITES", "Run")).consume()  # decisions citing tries written now
             return pruned, tx.run(workflow_cypher.COUNTS).single().data()
 
         try:

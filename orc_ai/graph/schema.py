@@ -6,6 +6,8 @@ to what a fresh load of the same tables holds; ``GraphStore.dump`` compares them
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # Dag, Task and Run are the workflow graph (see ``graph.workflow``); an entity typed "Task" keeps only its property
 CORE_LABELS = ("Document", "Chunk", "Entity", "Community", "Decision", "Dag", "Task", "Run")
 NODE_KEYS = {
@@ -45,11 +47,31 @@ NODE_PROPERTIES = {
         "error_message",
     ),
 }
-# a decision's links: relationship type -> (target label, the decisions column listing the target ids)
-DECISION_LINKS = {"CITES": ("Chunk", "cited_chunk_ids"), "ABOUT": ("Entity", "about_entity_ids")}
+
+
+class DecisionLink(NamedTuple):
+    """One kind of a decision's links: its relationship type, target label and the decisions column listing the
+    target ids. A ``remembered`` link's ids stay on the decision, so the link exists whenever its target does
+    (Run nodes are replaced by every workflow write, in no set order with the decisions); any other link is made
+    only to targets present when the decision is written."""
+
+    rel_type: str
+    label: str
+    column: str
+    remembered: bool = False
+
+
+# CITES has two target labels: a link is told apart by (type, label), never by its type alone
+DECISION_LINKS = (
+    DecisionLink("CITES", "Chunk", "cited_chunk_ids"),
+    DecisionLink("ABOUT", "Entity", "about_entity_ids"),
+    DecisionLink("CITES", "Run", "cited_run_keys", remembered=True),
+)
+DECISION_REL_TYPES = tuple(dict.fromkeys(link.rel_type for link in DECISION_LINKS))
 RELATION_PROPERTIES = ("relation_id", "description", "cooccurrences", "weight", "strength", "evidence_chunk_ids")
-# kept out of dumps: vectors, their hashes and index text derived from other properties
-HIDDEN_PROPERTIES = ("vector", "embedding", "vector_hash", "aliases_text")
+# kept out of dumps: vectors, their hashes and index text derived from other properties,
+# and the run keys a decision remembers (its CITES links to Run nodes show them)
+HIDDEN_PROPERTIES = ("vector", "embedding", "vector_hash", "aliases_text", "cited_run_keys")
 
 
 def type_label(entity_type: str) -> str | None:

@@ -68,15 +68,15 @@ class GraphStore(Protocol):
 
     def upsert_decisions(self, decisions: pl.DataFrame) -> DecisionWrite:
         """The agent's decisions (``decision_id``, ``event_id``, ``event_type``, ``status``, ``decision``,
-        ``planner_version``, ``created_at``, ``cited_chunk_ids``, ``about_entity_ids``) as ``(:Decision)`` nodes
-        with ``CITES`` chunks and ``ABOUT`` entities; each row replaces its decision's links, and links to ids not
-        in the graph are skipped and counted (see ``graph.decisions``)."""
+        ``planner_version``, ``created_at``, ``cited_chunk_ids``, ``about_entity_ids``, optional ``cited_run_keys``)
+        as ``(:Decision)`` nodes with ``CITES`` chunks and runs and ``ABOUT`` entities; each row replaces its
+        decision's links, and links to ids not in the graph are skipped and counted (see ``graph.decisions``)."""
         ...
 
     def write_workflow(self, graph: WorkflowGraph) -> WorkflowWrite:
         """Replace the workflow graph (Dag, Task, Run nodes; CONTAINS, DEPENDS_ON, HAS_RUN, NAMED_IN) with
         ``graph``: nodes gone from it are pruned, each node's links replaced, NAMED_IN only to entities that exist
-        (see ``graph.workflow``)."""
+        (see ``graph.workflow``); decisions that cite a try written now link to its Run."""
         ...
 
     def task_context(self, dag_id: str, task_id: str, runs: int = 10, chunks: int = 5) -> TaskContext | None:

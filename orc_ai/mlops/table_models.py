@@ -32,18 +32,28 @@ def register_table_model(
     files: Mapping[str, str],
     promotion_metric: str,
     greater_is_better: bool,
+    figures: Mapping[str, bytes] | None = None,
 ) -> RegisteredRun:
-    """Log ``params``/``metrics`` and ``files`` (name -> text, plus a manifest) as a run, register them as a
-    version of ``model_name`` and apply the promotion rule. The same params and files reuse their version."""
+    """Log ``params``/``metrics``, ``files`` (name -> text, plus a manifest) and ``figures`` (PNG name -> bytes,
+    under ``plots/``) as a run, register them as a version of ``model_name`` and apply the promotion rule. The
+    same params, files and figure names reuse their version."""
+    figures = dict(figures or {})
     manifest = {"model_name": model_name, "params": _plain(params), "files": sorted(files)}
+    if figures:  # a version logged before its model had plots is not reused for one with them
+        manifest["figures"] = sorted(figures)
     digest = stable_hash(json.dumps(manifest, sort_keys=True), *(f"{k}\x00{files[k]}" for k in sorted(files)))
     with tempfile.TemporaryDirectory(prefix="orc_ai_model_") as folder:
-        root = Path(folder)
+        root, plots = Path(folder) / "model", Path(folder) / "plots"
+        root.mkdir()
+        plots.mkdir()
         (root / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
         for name, text in files.items():
             (root / name).write_text(text)
+        for name, png in figures.items():
+            (plots / name).write_bytes(png)
         record = ModelRun(
-            model_name=model_name, experiment=experiment, params=_plain(params),
+            figures=[plots / name for name in sorted(figures)], model_name=model_name, experiment=experiment,
+            params=_plain(params),
             metrics={k: float(v) for k, v in metrics.items()}, model_dir=root, promotion_metric=promotion_metric,
             greater_is_better=greater_is_better, input_hash=digest,
         )

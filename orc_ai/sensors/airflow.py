@@ -14,9 +14,9 @@ import dagster as dg
 from airflow_bridge.cursor import SyncCursor
 from airflow_bridge.errors import AirflowError
 from airflow_bridge.sync import pull_task_runs
-from orc_ai import defaults
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.local_state import LocalStateResource
+from orc_ai.settings import airflow_sensor_settings
 from orc_ai.taskruns.batches import batches_dir, write_batch
 
 airflow_task_runs_job = dg.define_asset_job(
@@ -26,18 +26,23 @@ airflow_task_runs_job = dg.define_asset_job(
 
 def make_airflow_metadata_sensor(
     *,
-    page_size: int = defaults.AIRFLOW_PAGE_SIZE,
-    budget_s: float = defaults.AIRFLOW_SYNC_BUDGET_S,
-    overlap_s: float = defaults.AIRFLOW_SYNC_OVERLAP_S,
+    interval_s: int | None = None,
+    page_size: int | None = None,
+    budget_s: float | None = None,
+    overlap_s: float | None = None,
     name: str = "airflow_metadata_sensor",
 ) -> dg.SensorDefinition:
-    """The sensor with its paging knobs (tests use tiny pages and budgets to force resumes)."""
+    """The sensor with its knobs: each one given, else from its environment variable, else its default
+    (``settings.airflow_sensor_settings``; tests use tiny pages and budgets to force resumes)."""
     configured = bool(os.environ.get("ORC_AI_AIRFLOW_URL"))
+    given = {"interval_s": interval_s, "page_size": page_size, "budget_s": budget_s, "overlap_s": overlap_s}
+    knobs = airflow_sensor_settings(**{k: v for k, v in given.items() if v is not None})
+    page_size, budget_s, overlap_s = knobs.page_size, knobs.budget_s, knobs.overlap_s
 
     @dg.sensor(
         name=name,
         job=airflow_task_runs_job,
-        minimum_interval_seconds=defaults.AIRFLOW_SENSOR_INTERVAL_S,
+        minimum_interval_seconds=knobs.interval_s,
         default_status=dg.DefaultSensorStatus.RUNNING if configured else dg.DefaultSensorStatus.STOPPED,
         description="Pulls the Airflow task tries changed since the last tick into airflow_task_runs.",
     )

@@ -12,7 +12,7 @@ from orc_ai.assets.airflow_runs import airflow_task_runs
 from orc_ai.resources.airflow import AirflowResource
 from orc_ai.resources.io_manager import TableIOManager
 from orc_ai.resources.local_state import LocalStateResource
-from orc_ai.taskruns.batches import batches_dir, write_batch
+from orc_ai.taskruns.batches import COMPACTED, batch_files, batches_dir, merge_batches, write_batch
 from orc_ai.taskruns.schema import TASK_RUNS_SCHEMA, TRY_KEY
 
 ON = AirflowResource(base_url="http://127.0.0.1:9", password="unused")
@@ -94,3 +94,19 @@ def test_without_airflow_the_bundled_sample_history_is_the_table(tmp_path: Path)
 def test_with_airflow_on_and_no_batch_yet_the_table_is_empty(tmp_path: Path) -> None:
     table = _table(_materialize(tmp_path, ON))
     assert table.is_empty() and table.schema == pl.Schema(TASK_RUNS_SCHEMA)
+
+
+def test_the_asset_compacts_the_batches_it_merges_into_one_file(tmp_path: Path) -> None:
+    folder = batches_dir(tmp_path)
+    for number in range(1, 13):  # a dozen ticks: a try observed again and again, and new ones
+        state = "running" if number < 12 else "success"
+        write_batch(folder, number, _tries(("a", 1, state), (f"t{number}", 1, "queued")))
+    before = merge_batches(folder)
+    result = _materialize(tmp_path, ON)
+    table = _table(result)
+    assert table.equals(before) and table.height == 13
+    assert batch_files(folder) == [] and (folder / COMPACTED).exists()
+    assert result.get_asset_materialization_events()[0].materialization.metadata["batches"].value == 12
+    assert _table(_materialize(tmp_path, ON)).equals(table)  # nothing new: the identical table
+    write_batch(folder, 13, _tries(("t1", 1, "success")))
+    assert _table(_materialize(tmp_path, ON)).filter(pl.col("task_id") == "t1")["state"].to_list() == ["success"]

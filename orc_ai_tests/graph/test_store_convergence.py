@@ -12,6 +12,7 @@ from orc_ai.errors import GraphStoreError
 from orc_ai.graph.embedded import EmbeddedGraphStore
 from orc_ai.graph.links import dump_tables, table_stats
 from orc_ai.graph.models import GraphDump
+from orc_ai_tests.graph.decision_runs import decisions_citing_runs, expected, load_with_decisions, run_links
 from orc_ai_tests.graph.graph_tables import (
     SCENARIOS,
     Tables,
@@ -22,6 +23,7 @@ from orc_ai_tests.graph.graph_tables import (
     vector,
     with_embeddings,
 )
+from orc_ai_tests.graph.workflow_tables import CHANGES, base_inputs, expected_tables, load_all
 
 
 def expected_dump(tables: Tables) -> GraphDump:
@@ -137,3 +139,25 @@ def test_an_id_twice_in_one_batch_is_one_node_and_the_last_row_wins(new_store) -
     assert len(nodes) == entities.height
     first = next(n for n in nodes if n.key == f"Entity:{entities['entity_id'][0]}")
     assert first.properties["name"] == "entity 0, renamed"
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_rerun_after_a_workflow_change_equals_a_fresh_load(new_store, change: str) -> None:
+    before, after = base_inputs(), CHANGES[change](base_inputs())
+    decisions = decisions_citing_runs(before)
+    store = new_store()
+    load_with_decisions(store, before, decisions)
+    assert len(run_links(store.dump())) == 6  # every cited try in the graph is linked
+    load_all(store, after)  # the workflow graph changed; the decisions are not written again
+    want = expected(after, decisions)
+    assert store.dump() == want, (store.dump().counts(), want.counts())
+    load_with_decisions(store, after, decisions)  # and the agent ran again
+    assert store.dump() == want
+    assert store.stats() == table_stats({**expected_tables(after), "decisions": decisions})
+    load_with_decisions(store, before, decisions)  # the change undone: pruned runs come back with their links
+    assert store.dump() == expected(before, decisions)
+    fresh = new_store()
+    load_with_decisions(fresh, after, decisions)
+    assert fresh.dump() == want
+    if change in ("removed_dag", "removed_task"):
+        assert len(run_links(want)) < 6  # the pruned runs took their links
