@@ -47,8 +47,10 @@ dag = build_stage_dag(Stage("orc_test", ("raw_docs", "orc_test_no_such_asset"), 
 GOOD_DOCS = ("runbooks/dbt_nightly_run.md", "runbooks/fx_rates_hourly.md")
 EMPTY_DOCS = ("notes/empty_1.txt", "notes/empty_2.txt")  # quarantined: 2 of 4 files is over the 25 % the check allows
 RUN_TIMEOUT_S = 900
-POLL_S = 0.5  # both waits: the test for the DAG run, the bridge task for its Dagster run
-VARIABLES = {"orc_ai_dagster_poll_s": str(POLL_S)}
+POLL_S = 2.0  # the test's wait for a DAG run: every poll is a request to the api-server, which is one process
+VARIABLES = {"orc_ai_dagster_poll_s": "0.5"}  # the bridge task's wait for its Dagster run (default 5 s)
+# on a loaded 2-core machine the api-server may take longer than the client's default to answer
+AIRFLOW_TIMEOUT_S = 60.0
 
 
 class BridgeDagster(DagsterWebserver):
@@ -79,7 +81,6 @@ class Bridge:
     airflow: AirflowServer
     client: AirflowClient
     dagster: BridgeDagster
-    missing_run_id: str = ""  # the run of the missing-asset DAG, triggered at once: it needs nothing before it
 
 
 @dataclass
@@ -129,7 +130,9 @@ def bridge(airflow_server: AirflowServer, tmp_path_factory: pytest.TempPathFacto
     variables = VARIABLES | {"orc_ai_dagster_url": dagster.base_url}
     with (
         ThreadPoolExecutor(1) as pool,
-        AirflowClient(airflow_server.base_url, airflow_server.username, airflow_server.password) as client,
+        AirflowClient(
+            airflow_server.base_url, airflow_server.username, airflow_server.password, timeout_s=AIRFLOW_TIMEOUT_S
+        ) as client,
     ):
         started = pool.submit(dagster.start)
         try:
@@ -140,7 +143,7 @@ def bridge(airflow_server: AirflowServer, tmp_path_factory: pytest.TempPathFacto
                 started.result()
             except RuntimeError as exc:
                 pytest.fail(str(exc))
-            yield Bridge(airflow_server, client, dagster, client.trigger_dag_run(MISSING)["dag_run_id"])
+            yield Bridge(airflow_server, client, dagster)
         finally:
             wait([started])  # a server still starting in the other thread is stopped once it is up
             dagster.stop()
@@ -148,10 +151,9 @@ def bridge(airflow_server: AirflowServer, tmp_path_factory: pytest.TempPathFacto
                 set_variable(airflow_server, client, key, None)
 
 
-def run_dag(bridge: Bridge, dag_id: str, dag_run_id: str | None = None) -> StageRun:
-    """Trigger ``dag_id`` (unless its run ``dag_run_id`` was triggered already), wait for the run to end, and
-    collect its task's log and the Dagster runs it launched."""
-    dag_run_id = dag_run_id or bridge.client.trigger_dag_run(dag_id)["dag_run_id"]
+def run_dag(bridge: Bridge, dag_id: str) -> StageRun:
+    """Trigger ``dag_id``, wait for its run to end, and collect its task's log and the Dagster runs it launched."""
+    dag_run_id = bridge.client.trigger_dag_run(dag_id)["dag_run_id"]
     run = bridge.client.wait_for_dag_run(dag_id, dag_run_id, timeout_s=RUN_TIMEOUT_S, poll_s=POLL_S)
     log = bridge.client.task_log(dag_id, run.dag_run_id, TASK_ID, 1)
     with bridge.dagster.instance() as instance:
@@ -259,7 +261,7 @@ def test_output_delivery_dag_renders_the_report(bridge: Bridge) -> None:
 
 
 def test_a_stage_naming_an_undefined_asset_fails_its_task_with_a_clear_message(bridge: Bridge) -> None:
-    run = run_dag(bridge, MISSING, bridge.missing_run_id)
+    run = run_dag(bridge, MISSING)
     assert run.state == "failed"
     assert run.error is not None and run.error[0].endswith("DagsterAssetNotFoundError")
     expected = f"orc_test_no_such_asset not defined in any code location of Dagster at {bridge.dagster.base_url}"
