@@ -16,6 +16,16 @@ from orc_ai_tests.processes import stop_group
 REPO = Path(__file__).resolve().parent.parent
 AIRFLOW_BIN = REPO / ".cache" / "venvs" / "airflow" / "bin" / "airflow"
 HEALTHY_PARTS = ("metadatabase", "scheduler", "dag_processor")
+# Test-only Airflow settings (a caller's environment wins). The DAG processor re-parses every file every
+# min_file_process_interval (default 30 s): on a 2-core CI machine that is CPU the test runs' tasks and Dagster
+# runs wait for, and a test that adds or rewrites a DAG file is parsed at once anyway (new and modified files
+# skip the interval; the folder is listed every 5 s, scripts/airflow-server).
+# A task's supervisor gives up (and SIGKILLs the task before it starts) when the api-server's execution API does
+# not answer within execution_api_timeout, 5 attempts: a loaded machine starves the one api-server process.
+TEST_AIRFLOW_ENV = {
+    "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "600",
+    "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
+}
 
 
 class AirflowServer:
@@ -43,6 +53,7 @@ class AirflowServer:
 
     def start(self, timeout: float = 300) -> None:
         env = {
+            **TEST_AIRFLOW_ENV,
             **os.environ,
             "ORC_AI_AIRFLOW_USER": self.username,
             "ORC_AI_AIRFLOW_PASSWORD": self.password,
