@@ -40,7 +40,8 @@ K8S_EXECUTOR_CONFIG: dict[str, Any] = {
 def deployment_executor() -> dg.ExecutorDefinition | None:
     """The ``k8s_job_executor`` when ``ORC_AI_EXECUTOR=k8s`` (set by helm-values.yaml on the code location and
     hence on run pods); ``in_process`` for a one-machine daemon (a run's steps share one process that loads the
-    definitions and the embedding model once); else None: Dagster's default executor for local runs and tests."""
+    definitions and the embedding model once; runs launched with their own ``execution`` config, as the Airflow
+    bridge's are, need it unset); else None: Dagster's default executor for local runs and tests."""
     choice = os.environ.get(EXECUTOR_ENV, "").strip().lower()
     if choice in ("", "default"):
         return None
