@@ -17,7 +17,7 @@ from airflow_bridge.dagster_errors import (
     DagsterRunFailedError,
     DagsterUnavailableError,
 )
-from airflow_bridge.dagster_graphql import LAUNCH_TAG, DagsterGraphQLClient
+from airflow_bridge.dagster_graphql import DagsterGraphQLClient
 from orc_ai_tests.dagster_server import DagsterWebserver
 from orc_ai_tests.neo4j_server import free_port
 
@@ -56,21 +56,6 @@ def test_live_schema_has_what_the_client_sends(client: DagsterGraphQLClient) -> 
     assert {"repositoryLocationName", "repositoryName", "pipelineName", "assetSelection"} <= fields
     with pytest.raises(DagsterQueryError, match="Cannot query field"):
         client.execute("{ noSuchField }")
-
-
-@pytest.mark.slow
-def test_materialize_launches_one_run_and_waits_for_it(
-    client: DagsterGraphQLClient, dagster_webserver: DagsterWebserver
-) -> None:
-    run = client.materialize(INGEST, tags={"orc_ai/test": "launch"}, run_config=IN_PROCESS, poll_s=1, timeout_s=600)
-    assert run.status == "SUCCESS" and run.job_name == "__ASSET_JOB"
-    assert sorted(run.asset_keys) == sorted(INGEST)
-    assert run.tags["orc_ai/test"] == "launch" and len(run.tags[LAUNCH_TAG]) == 32
-    with open_instance(dagster_webserver) as instance:
-        for key in INGEST:
-            assert instance.get_latest_materialization_event(dg.AssetKey(key)).run_id == run.run_id
-        assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.SUCCESS
-    assert client.get_run(run.run_id) == run
 
 
 @pytest.mark.slow
