@@ -29,13 +29,13 @@ def slack():
 
 
 def test_the_chain_decides_the_inbox_once_and_converges_when_an_event_goes(
-    chain: ChainRunner, bundled_chain, tmp_path: Path, slack: SlackEndpoint
+    chain: ChainRunner, tmp_path: Path, slack: SlackEndpoint
 ) -> None:
-    home = bundled_chain.copy_home(tmp_path / "home")  # the knowledge graph built; now an inbox arrives
+    home = tmp_path / "home"
     shutil.copytree(SAMPLE_INBOX, home / "inbox")
     env = {"ORC_AI_SLACK_TOKEN": "xoxb-test", "ORC_AI_SLACK_BASE_URL": slack.base_url,
            "ORC_AI_SLACK_CHANNEL": "#data-ops"}
-    first = chain.run(home, BUNDLED_CORPUS_DIR, selection=AGENT, env=env)
+    first = chain.run(home, BUNDLED_CORPUS_DIR, env=env)
     assert first.success and all(checks(first).values()), checks(first)
     decisions = decisions_from_frame(table(home, "agent_decisions"))
     # the inbox's two questions and two failures, and the bundled history's failed tasks of its last 72 hours
