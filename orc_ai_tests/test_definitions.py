@@ -34,23 +34,6 @@ def test_downstream_assets_are_materialised_automatically_when_inputs_change() -
         assert graph.get(dg.AssetKey(key)).automation_condition is not None, key
 
 
-def test_dagster_cli_validates_the_code_location(tmp_path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "ORC_AI_HOME": str(tmp_path / "home")}
-    result = subprocess.run(
-        [sys.executable, "-m", "dagster", "definitions", "validate", "-m", "orc_ai.definitions"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Validation successful" in result.stderr + result.stdout
-
-
 def test_neo4j_write_settings_come_from_the_environment(monkeypatch) -> None:
     from orc_ai.definitions import build_resources
 
