@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow  # an MLflow server (SQLite migrations) and Chromi
 
 CHAMPION_XPATH = (f"//*[text()[normalize-space(.)='@ {defaults.MLFLOW_CHAMPION_ALIAS}' or "
                   f"normalize-space(.)='{defaults.MLFLOW_CHAMPION_ALIAS}']]")
+PROMO = "with the new Model Registry UI"
 NO_TELEMETRY = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
 
 
@@ -130,11 +131,20 @@ def test_the_models_page_lists_every_registered_model_and_its_versions(mlflow_ui
     browser.open(f"{server.url}/#/models")
     for name in versions:
         browser.wait_for_text(name)
+    # the first visit of the registry opens a "new Model Registry UI" announcement: close it as a user would
+    browser.wait_for_text(PROMO, exact=False)
+    browser.screenshot("registered models with the registry announcement")
+    browser.click_role("button", "Close")
+    browser.wait_gone(PROMO)
     browser.screenshot("registered models")
     for name, numbers in versions.items():
-        browser.open(f"{server.url}/#/models/{name}")
+        browser.click_role("link", name)  # through the list, as a user goes (a bare #/ route change from one
+        # model's page to another's showed the second without its versions)
+        browser.wait(lambda d, n=name: d.current_url.endswith(f"/models/{n}"), f"the page of {name}")
         for number in numbers:
             browser.wait_for_text(f"Version {number}")
         # the Aliases column shows "@ champion" on the promoted version
         browser.wait(lambda d: browser.visible(CHAMPION_XPATH), f"the {defaults.MLFLOW_CHAMPION_ALIAS} alias")
         browser.screenshot(f"model {name} versions")
+        browser.driver.back()
+        browser.wait_for_text("Registered Models")
