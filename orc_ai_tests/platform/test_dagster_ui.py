@@ -189,11 +189,11 @@ def test_materialize_from_the_asset_page_succeeds_and_its_checks_pass(ui: Dagste
     assert names == ["raw_docs_quarantine_ratio", "raw_docs_text_quality"]
     assert {c["executionForLatestMaterialization"]["status"] for c in checks["checks"]} == {"SUCCEEDED"}
     browser = ui.go("/assets/raw_docs?view=checks")
+    # each check's entry in the list shows its latest execution under its name; its page, the evaluation result
+    browser.wait(lambda d: len(browser.visible(browser.text_xpath("Succeeded"))) == len(names), "checks succeeded")
+    browser.screenshot("raw_docs checks succeeded")
     for name in names:
-        entry = browser.wait_for_text(name)
-        # the check's entry in the list shows its latest execution under its name; its page, the evaluation result
-        browser.wait(lambda d, el=entry: "Succeeded" in el.find_element("xpath", "./..").text, f"{name} succeeded")
-        entry.click()
+        browser.wait_for_text(name).click()
         browser.wait(lambda d, n=name: len(browser.visible(browser.text_xpath(n))) >= 2, f"{name}'s details")
         browser.wait_for_text("Passed")
         browser.screenshot(f"{name} passed")

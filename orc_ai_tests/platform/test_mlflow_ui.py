@@ -134,7 +134,8 @@ def test_the_models_page_lists_every_registered_model_and_its_versions(mlflow_ui
     # the first visit of the registry opens a "new Model Registry UI" announcement: close it as a user would
     browser.wait_for_text(PROMO, exact=False)
     browser.screenshot("registered models with the registry announcement")
-    browser.click_role("button", "Close")
+    close = "//*[@role='dialog']//button[@aria-label='Close']"  # the dialog's own, not the assistant panel's
+    browser.wait(lambda d: next(iter(browser.visible(close)), None), "the announcement's close button").click()
     browser.wait_gone(PROMO)
     browser.screenshot("registered models")
     for name, numbers in versions.items():
