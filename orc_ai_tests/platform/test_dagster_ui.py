@@ -61,6 +61,8 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> DagsterUI:
         **os.environ, "DAGSTER_HOME": str(home), "ORC_AI_HOME": str(root / "orc_home"), "ORC_AI_DOCS_DIR": str(docs),
         # configured as a deployment would be, so the Airflow sensor is on by default too; no daemon ticks it
         "ORC_AI_AIRFLOW_URL": f"http://127.0.0.1:{free_port()}",
+        # a one-machine deployment's executor: the launched run loads the code location once, not once per step
+        "ORC_AI_EXECUTOR": "in_process",
     }
     code = GrpcCodeServer(workspace_origin(), env, root / "code_server.log")
     web = GrpcWorkspaceWebserver(code, home, root / "webserver.log")
