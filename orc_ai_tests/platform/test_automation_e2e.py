@@ -43,9 +43,8 @@ CHEAP_OPERATIONS = {
     "failure_forecast": {"min_history_days": 100_000, "backtest_folds": 1, "workers": 1},
 }
 # The documents sensor's ingest run, then one automation run of everything downstream (chunks ... reports, with
-# their checks). Under Dagster's default multiprocess executor a run loads the definitions once for the run worker
-# and once per step worker: on the shared 2-core machine at load ~25-35 the ingest run alone took 18 min (4 min
-# to start, then its step workers), so this deadline is generous; on an idle machine it is minutes.
+# their checks), each one process (the deployment's ORC_AI_EXECUTOR=in_process). On the shared 2-core machine at
+# load ~15 the whole test took 11 min; the deadline leaves room for a slower machine.
 CHAIN_DEADLINE_S = 1500
 
 
