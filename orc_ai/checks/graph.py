@@ -11,7 +11,7 @@ from orc_ai.graph.models import GraphStats
 from orc_ai.resources.graph_store import GraphStoreResource
 
 _WRITTEN_BY_COMMUNITIES = {"communities", "in_community", "parent"}  # the communities asset writes these later
-_WRITTEN_BY_THE_AGENT = {"decisions", "cites", "about"}  # Decision nodes are not in the knowledge-graph tables
+_WRITTEN_BY_THE_AGENT = {"decisions", "cites", "about", "cites_runs"}  # Decision nodes: not in the KG tables
 
 
 class LargestCommunityConfig(dg.Config):
