@@ -47,13 +47,20 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mlflow_home")
 
 
+@dg.asset(name="task_duration_forecast")
+def _unselected_forecast() -> pl.DataFrame:
+    """run_anomalies' optional input, never materialised here (it reads None)."""
+    raise AssertionError("not selected")
+
+
 def _logged_plot(home: Path, asset: dg.AssetsDefinition, history: pl.DataFrame, run_config: dict | None = None):
     """Materialise ``asset`` over ``history``; the PNG files its MLflow run logged under plots/, as arrays."""
     mlflow = MlflowResource(home=str(home))
     result = dg.materialize(
-        [_upstream(history), asset],
+        [_upstream(history), _unselected_forecast, asset],
         resources={"io_manager": TableIOManager(base_dir=str(home / "assets")), "mlflow": mlflow},
         run_config=run_config,
+        selection=["airflow_task_runs", asset.key.to_user_string()],
     )
     assert result.success
     (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == asset.key]
