@@ -24,7 +24,7 @@ class WorkflowGraphConfig(dg.Config):
     )
 
 
-@dg.asset(group_name=OPERATIONS)
+@dg.asset(group_name=OPERATIONS, automation_condition=dg.AutomationCondition.on_cron(defaults.DAG_STRUCTURE_CRON))
 def airflow_dag_tasks(airflow: AirflowResource) -> dg.Output[pl.DataFrame]:
     """Every task of every DAG with its operator and downstream task ids: from Airflow, or the bundled sample."""
     source = "airflow" if airflow.enabled else "sample"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+ON_CRON = {"airflow_dag_tasks"}  # requested when an hour starts, by the clock, not by the chain
+
 
 def _requested(result: dg.AutomationResult) -> set[str]:
-    return {r.key.to_user_string() for r in result.results if result.get_num_requested(r.key)}
+    """What an evaluation requested, leaving out what the clock requests (an hour may start mid-test)."""
+    return {r.key.to_user_string() for r in result.results if result.get_num_requested(r.key)} - ON_CRON
 
 
 @pytest.fixture
@@ -57,3 +61,24 @@ def test_automation_sensor_and_docs_sensor_run_by_default() -> None:
 
     for name in ("default_automation_condition_sensor", "docs_folder_sensor"):
         assert defs.resolve_sensor_def(name).default_status == dg.DefaultSensorStatus.RUNNING, name
+
+
+def test_dag_structure_is_read_once_an_hour_by_cron(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from orc_ai.definitions import all_assets, all_checks, build_resources
+
+    monkeypatch.setenv("ORC_AI_HOME", str(tmp_path / "home"))
+    instance = dg.DagsterInstance.ephemeral()
+    defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, resources=build_resources())
+    cursor = None
+    requested = []
+    for hour, minute in [(10, 5), (10, 40), (11, 0), (11, 30), (12, 1)]:
+        at = datetime(2026, 12, 1, hour, minute, 30, tzinfo=UTC)
+        result = dg.evaluate_automation_conditions(defs=defs, instance=instance, evaluation_time=at, cursor=cursor)
+        cursor = result.cursor
+        requested.append(result.get_num_requested(dg.AssetKey("airflow_dag_tasks")))
+    assert requested == [0, 0, 1, 0, 1]  # not on the sensor's first tick; then once each hour
+    on_cron = {
+        key.to_user_string() for asset in all_assets for key, condition in asset.automation_conditions_by_key.items()
+        if condition is not None and (condition.get_label() or "").startswith("on_cron")
+    }
+    assert on_cron == ON_CRON  # what _requested leaves out is exactly what the clock requests
