@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import poisson
-
 from orc_ai.anomaly.buffer import RingHistory
 
 
@@ -40,6 +38,8 @@ class BurstRate:
         older = float(history.last(len(history))[:older_span].sum())
         if self._cached and self._cached[:2] == (self._recent, older):
             return self._cached[2]
+        from scipy.stats import poisson  # imported on first use: scipy.stats takes seconds to import
+
         expected = (older + 1.0) / (older_span + self.short_window) * self.short_window
         tail = float(poisson.sf(self._recent - 1, expected))
         surprise = -math.log10(max(tail, 1e-300))

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import IsolationForest
 
 from orc_ai.anomaly.detector import StreamingDetector
 from orc_ai.anomaly.intervals import PROPHET_INTERVAL, interval_flags
@@ -81,6 +80,8 @@ def try_features(tries: pl.DataFrame) -> pl.DataFrame:
 
 
 def _forest_flags(tries: pl.DataFrame, contamination: float, seed: int) -> pl.DataFrame:
+    from sklearn.ensemble import IsolationForest
+
     features = try_features(tries)
     forest = IsolationForest(contamination=contamination, random_state=seed, n_estimators=200)
     matrix = features.to_numpy()

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from orc_ai.extract.models import ChunkExtraction
 from orc_ai.extract.names import name_key
@@ -46,6 +45,8 @@ def fuzzy_groups(keys_by_type: dict[str, list[str]], threshold: float) -> dict[s
     Keys are blocked by type and first two characters; keys with different numbers or roman numerals
     ('Henry II' / 'Henry III') are never merged.
     """
+    from rapidfuzz import fuzz, process
+
     all_keys = sorted({k for keys in keys_by_type.values() for k in keys})
     uf = _UnionFind(all_keys)
     for type_, keys in keys_by_type.items():

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
-import matplotlib
+import polars as pl
 
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-import polars as pl  # noqa: E402
+from orc_ai.forecast.series import series_id
 
-from orc_ai.forecast.series import series_id  # noqa: E402
+
+def _pyplot() -> ModuleType:
+    """pyplot on the Agg backend (files only, no display), imported on first use: matplotlib is slow to import."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def plot_forecast_bands(history: pl.DataFrame, forecasts: pl.DataFrame, path: Path, *, top: int) -> Path:
@@ -22,6 +29,7 @@ def plot_forecast_bands(history: pl.DataFrame, forecasts: pl.DataFrame, path: Pa
         .head(top)
     )
     n = max(1, busiest.height)
+    plt = _pyplot()
     fig, axes = plt.subplots(n, 1, figsize=(8, 2.2 * n), squeeze=False)
     for ax, (dag_id, task_id, _) in zip(axes[:, 0], busiest.iter_rows(), strict=False):
         match = (pl.col("dag_id") == dag_id) & (pl.col("task_id").eq_missing(task_id))
@@ -44,6 +52,7 @@ def plot_forecast_bands(history: pl.DataFrame, forecasts: pl.DataFrame, path: Pa
 def plot_backtest_coverage(backtests: pl.DataFrame, path: Path, *, nominal: float) -> Path:
     """Histogram of per-series backtest coverage of the interval, with the nominal level marked."""
     coverage = backtests.filter(pl.col("coverage").is_not_nan())["coverage"].to_list()
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.hist(coverage, bins=20, range=(0, 1))
     ax.axvline(nominal, color="red", ls="--", label=f"nominal {nominal:.0%}")

@@ -15,9 +15,9 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-from mlflow.tracking import MlflowClient
 
 from orc_ai.forecast.model import ForecastSettings
 from orc_ai.forecast.plots import plot_backtest_coverage, plot_forecast_bands
@@ -26,6 +26,9 @@ from orc_ai.forecast.series import series_id
 from orc_ai.mlops.records import ModelRun, RegisteredRun
 from orc_ai.mlops.registry import log_and_register
 from orc_ai.progress import Progress
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
-import leidenalg
 import polars as pl
 
 from orc_ai.graph.models import MIN_EDGE_WEIGHT
 from orc_ai.hashing import stable_hash
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 COMMUNITY_SCHEMA = {
     "community_id": pl.String,
@@ -48,6 +50,8 @@ def _undirected(edges: pl.DataFrame) -> pl.DataFrame:
 
 
 def _leiden(graph: ig.Graph, seed: int, resolution: float) -> list[int]:
+    import leidenalg
+
     partition = leidenalg.find_partition(
         graph,
         leidenalg.RBConfigurationVertexPartition,
@@ -61,6 +65,8 @@ def _leiden(graph: ig.Graph, seed: int, resolution: float) -> list[int]:
 
 def _entity_graph(edges: pl.DataFrame) -> ig.Graph | None:
     """Undirected weighted igraph of the entity relations, vertices named and sorted by entity id."""
+    import igraph as ig
+
     pairs = _undirected(edges)
     names = sorted(set(pairs["a"].to_list()) | set(pairs["b"].to_list()))
     if not names:

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-from usearch.index import Index
 
 from orc_ai.graph.models import SearchHit
 
@@ -22,6 +21,8 @@ class VectorIndex:
     """Cosine index over unit vectors; ids are the graph's 16-hex node ids."""
 
     def __init__(self, path: Path, dim: int):
+        from usearch.index import Index
+
         self.path = Path(path)
         self.dim = dim
         self.index = Index(ndim=dim, metric="cos", dtype="f32")

@@ -8,10 +8,13 @@ the same inputs give the same bytes.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _DPI = 100
 _REAL, _SYNTHETIC, _FLAGGED, _QUIET = "#4C72B0", "#DD8452", "#C44E52", "#B0B0B0"
@@ -39,6 +42,8 @@ def cluster_sizes_figure(categories: pl.DataFrame, *, top: int = 15) -> Figure:
     if ordered.height > top:
         labels.append(f"({ordered.height - top} other categories)")
         counts.append(int(ordered.tail(ordered.height - top)["count"].sum()))
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9, 1.2 + 0.35 * max(1, len(labels))))
     axes = figure.add_subplot()
     if labels:
@@ -59,6 +64,8 @@ def anomaly_scores_figure(task_runs: pl.DataFrame, anomalies: pl.DataFrame) -> F
     top, coloured by their score."""
     tries = task_runs.filter(pl.col("start_date").is_not_null() & (pl.col("duration_s") > 0))
     flagged = anomalies.filter(pl.col("start_date").is_not_null() & (pl.col("duration_s") > 0))
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(9, 4))
     axes = figure.add_subplot()
     axes.scatter(tries["start_date"].to_list(), tries["duration_s"].to_list(), s=6, color=_QUIET,
@@ -100,6 +107,8 @@ def _bars(axes, real: pl.DataFrame, synthetic: pl.DataFrame, column: str, top: i
 def synthetic_columns_figure(real: pl.DataFrame, synthetic: pl.DataFrame) -> Figure:
     """Real beside synthetic (``synthetic_task_runs``) distributions: try duration (log-spaced histogram), state
     and try number (shares of tries)."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(12, 3.8))
     duration, state, try_number = figure.subplots(1, 3)
     values = [f.filter(pl.col("duration_s") > 0)["duration_s"].to_numpy() for f in (real, synthetic)]

@@ -5,19 +5,22 @@ on the new version either way."""
 from __future__ import annotations
 
 import math
-
-from mlflow.exceptions import MlflowException
-from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
-from mlflow.tracking import MlflowClient
+from typing import TYPE_CHECKING
 
 from orc_ai import defaults
 from orc_ai.mlops.records import Promotion
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 METRIC_TAG = "metric.{}"  # the promotion metric's value, tagged on each version at registration
 
 
 def champion_version(client: MlflowClient, name: str, alias: str = defaults.MLFLOW_CHAMPION_ALIAS):
     """The version holding ``alias``, or None."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
+
     try:
         return client.get_model_version_by_alias(name, alias)
     except MlflowException as exc:

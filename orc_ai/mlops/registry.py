@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import math
 import re
-
-from mlflow.entities import Metric, Param, RunTag
-from mlflow.exceptions import MlflowException
-from mlflow.tracking import MlflowClient
+from typing import TYPE_CHECKING
 
 from orc_ai import defaults
 from orc_ai.errors import ConfigError
 from orc_ai.mlops.promotion import METRIC_TAG, champion_version, promote_if_better
 from orc_ai.mlops.records import ModelRun, Promotion, RegisteredRun
 from orc_ai.mlops.tracking import ensure_experiment
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 INPUT_HASH_TAG = "orc_ai.input_hash"
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
@@ -34,6 +34,8 @@ def find_version(client: MlflowClient, name: str, input_hash: str):
 
 
 def _log_run(client: MlflowClient, record: ModelRun, artifact_root: str | None) -> str:
+    from mlflow.entities import Metric, Param, RunTag
+
     experiment_id = ensure_experiment(client, record.experiment, artifact_root)
     run = client.create_run(experiment_id, tags={**record.tags, INPUT_HASH_TAG: record.input_hash})
     run_id = run.info.run_id
@@ -54,6 +56,8 @@ def _log_run(client: MlflowClient, record: ModelRun, artifact_root: str | None) 
 
 
 def _ensure_registered_model(client: MlflowClient, name: str) -> None:
+    from mlflow.exceptions import MlflowException
+
     try:
         client.get_registered_model(name)
     except MlflowException:

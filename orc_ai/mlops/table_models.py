@@ -7,13 +7,14 @@ import json
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from mlflow.tracking import MlflowClient
+from typing import TYPE_CHECKING, Any
 
 from orc_ai.hashing import stable_hash
 from orc_ai.mlops.records import ModelRun, RegisteredRun
 from orc_ai.mlops.registry import log_and_register
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 
 def _plain(params: Mapping[str, Any]) -> dict[str, str | int | float | bool]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from mlflow.tracking import MlflowClient
+from typing import TYPE_CHECKING
 
 from orc_ai import settings
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 
 def mlflow_dir(home: Path | None = None) -> Path:
@@ -28,6 +30,8 @@ def default_artifact_root(home: Path | None = None) -> str:
 
 def open_client(tracking_uri: str, registry_uri: str | None = None) -> MlflowClient:
     """A client for ``tracking_uri`` (the registry defaults to the same store)."""
+    from mlflow.tracking import MlflowClient
+
     return MlflowClient(tracking_uri=tracking_uri, registry_uri=registry_uri or tracking_uri)
 
 

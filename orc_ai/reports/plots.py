@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import polars as pl
-from matplotlib.figure import Figure
 
 from orc_ai.reports.models import GROWTH_SCHEMA, Plot
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _DPI = 100
 _COLOURS = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C"]
@@ -27,6 +30,8 @@ def decisions_plot(by_type_and_status: dict[str, dict[str, int]]) -> Plot | None
         return None
     types = sorted(by_type_and_status)
     statuses = sorted({s for counts in by_type_and_status.values() for s in counts})
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
     bottom = [0] * len(types)
@@ -58,6 +63,8 @@ def community_sizes_plot(communities: pl.DataFrame) -> Plot | None:
     levels = sorted(communities["level"].unique().to_list())
     bins = _size_bins(int(communities["size"].max()))
     width = 0.8 / len(levels)
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
     for i, level in enumerate(levels):
@@ -81,6 +88,8 @@ def graph_growth_plot(growth: pl.DataFrame) -> Plot | None:
         return None
     growth = growth.sort("materialised_at")
     xs = list(range(1, growth.height + 1))
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
     for i, series in enumerate(_GROWTH_SERIES):

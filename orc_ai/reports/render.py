@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown as markdown_lib
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from orc_ai import defaults
 from orc_ai.agent.models import Decision
@@ -19,6 +18,9 @@ from orc_ai.hashing import stable_hash
 from orc_ai.reports.models import CALL_OUTCOMES, Plot, RenderedReport, ReportSection, ReportSummary, call_outcome
 from orc_ai.reports.models import policy_label as _policy_label
 from orc_ai.reports.plots import community_sizes_plot, decisions_plot, graph_growth_plot
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")  # the rest only acts at a line start or after these
 NO_GROWTH_NOTE = "No neo4j_graph materialisation recorded yet: graph growth appears after the first one."
@@ -68,7 +70,10 @@ def _by_type_and_status(decisions: list[Decision]) -> dict[str, dict[str, int]]:
     return {t: dict(c) for t, c in table.items()}
 
 
+@functools.cache  # built on first use: jinja2 is imported only when a report is rendered
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("orc_ai.reports", "templates"),
         autoescape=False,  # Markdown: every value goes through |md or |code instead
@@ -87,11 +92,8 @@ def _environment() -> Environment:
     return env
 
 
-_ENV = _environment()
-
-
 def _markdown(context: dict[str, Any], src: Callable[[Plot], str]) -> str:
-    text = _ENV.get_template("report.md.j2").render(**context, src=src)
+    text = _environment().get_template("report.md.j2").render(**context, src=src)
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
@@ -124,9 +126,11 @@ def render_report(
         "sections": sections,
         "decisions": ordered,
     }
+    import markdown as markdown_lib
+
     text = _markdown(context, src=lambda plot: plot.name)
     body = markdown_lib.markdown(_markdown(context, src=_data_uri), extensions=["tables", "sane_lists"])
-    html = _ENV.get_template("report.html.j2").render(title="ORC AI agent report", body=body)
+    html = _environment().get_template("report.html.j2").render(title="ORC AI agent report", body=body)
     all_plots = plots + [p for s in sections for p in s.plots]
     digest = stable_hash(text, *(stable_hash(p.name, base64.b64encode(p.png).decode()) for p in all_plots))
     return RenderedReport(summary=summary, markdown=text, html=html, plots=all_plots, digest=digest)

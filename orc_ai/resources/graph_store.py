@@ -11,7 +11,6 @@ from pydantic import Field, PrivateAttr
 from orc_ai import defaults
 from orc_ai.errors import ConfigError
 from orc_ai.graph.embedded import EmbeddedGraphStore
-from orc_ai.graph.neo4j_store import Neo4jGraphStore
 from orc_ai.graph.store import GraphStore
 
 
@@ -41,6 +40,8 @@ class GraphStoreResource(dg.ConfigurableResource):
                 raise ConfigError("graph_store batch_size and write_concurrency must be at least 1")
             if not self.neo4j_uri:
                 raise ConfigError("graph_store backend 'neo4j' needs neo4j_uri (set ORC_AI_NEO4J_URI)")
+            from orc_ai.graph.neo4j_store import Neo4jGraphStore  # the driver is imported only when used
+
             return Neo4jGraphStore.connect(
                 self.neo4j_uri,
                 self.neo4j_user,
@@ -52,6 +53,10 @@ class GraphStoreResource(dg.ConfigurableResource):
         return EmbeddedGraphStore(Path(self.path))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self.backend != "neo4j":
+            return
+        from orc_ai.graph.neo4j_store import Neo4jGraphStore
+
         if isinstance(self._store, Neo4jGraphStore):
             self._store.close()
 

@@ -1,14 +1,19 @@
 """MLflow: tracking and model registry under a configurable URI (default SQLite under ORC_AI_HOME)."""
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
-from mlflow.tracking import MlflowClient
 from pydantic import Field, PrivateAttr
 
 from orc_ai import defaults
 from orc_ai.errors import ConfigError
 from orc_ai.mlops.tracking import default_artifact_root, default_tracking_uri, open_client
+
+if TYPE_CHECKING:
+    from mlflow.tracking import MlflowClient
 
 
 class MlflowResource(dg.ConfigurableResource):

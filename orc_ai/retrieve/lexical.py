@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import bm25s
 import numpy as np
-import Stemmer
 
 
 class Bm25Index:
     """A BM25 index over ``texts``; ``search`` returns (position, score) best first."""
 
     def __init__(self, texts: list[str]):
+        import bm25s
+        import Stemmer
+
         self._stemmer = Stemmer.Stemmer("english")
         self._size = len(texts)
         self._index = bm25s.BM25()
@@ -21,6 +22,8 @@ class Bm25Index:
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         if not self._size or k <= 0:
             return []
+        import bm25s
+
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
         if not tokens.ids or not tokens.ids[0]:
             return []

@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.sparse as sp
 
 
 class UndirectedPageRank:
     """The symmetric-normalised adjacency of one graph (``n`` nodes, each undirected edge once), kept for queries."""
 
     def __init__(self, n: int, edges: list[tuple[int, int]]):
+        import scipy.sparse as sp
+
         rows = np.fromiter((a for a, _ in edges), dtype=np.int64, count=len(edges))
         cols = np.fromiter((b for _, b in edges), dtype=np.int64, count=len(edges))
         ones = np.ones(2 * len(edges), dtype=np.float64)

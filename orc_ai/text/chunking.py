@@ -6,15 +6,18 @@ import bisect
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from pydantic import BaseModel
-from tokenizers import Tokenizer
 
 from orc_ai.cache import ContentCache
 from orc_ai.errors import ConfigError
 from orc_ai.hashing import stable_hash
 from orc_ai.text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 
 class ChunkSpan(BaseModel):
@@ -28,6 +31,8 @@ class ChunkSpan(BaseModel):
 @lru_cache(maxsize=4)
 def load_tokenizer(tokenizer_file: str | None = None) -> Tokenizer:
     """An embedding model's own tokenizer (its ``tokenizer.json``; default the packaged model's), no truncation."""
+    from tokenizers import Tokenizer
+
     if tokenizer_file is None:
         from orc_ai.embed.embedders import packaged_model_path
 

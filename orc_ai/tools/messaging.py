@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from orc_ai import defaults
 from orc_ai.errors import ToolError, ToolUnavailableError
@@ -34,6 +33,8 @@ def message_text(text: str, citations: list[str]) -> str:
 
 def notify(args: NotifyArgs, ctx: ToolContext) -> dict[str, Any]:
     """Post the message with ``chat.postMessage``; the answer names the channel and the message's ``ts``."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     client = ctx.need("slack", "Slack")
     channel = args.channel or ctx.slack_channel
     if channel is None:
