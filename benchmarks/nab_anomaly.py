@@ -82,6 +82,16 @@ VARIANTS: dict[str, dict] = {
     "surprise_z6": {"z_surprise": 6.0},
     "recur_all_2": {"recurrence_count": 2, "recurrence_signals": _ALL_SIGNALS},
     "cap_48": {"episode_cap": 48},
+    # session 5: one change from the shipped default (the KS distribution-shift signal on: 48 vs 1,000 points,
+    # z0 5, D >= 0.5); "no_shift" is session 4's default
+    "no_shift": {"shift_window": 0},
+    "shift_ref_500": {"shift_reference": 500},
+    "shift_ref_2000": {"shift_reference": 2000},
+    "shift_w96": {"shift_window": 96},
+    "shift_z4": {"z_shift": 4.0},
+    "shift_z6": {"z_shift": 6.0},
+    "shift_min_04": {"shift_min": 0.4},
+    "shift_min_06": {"shift_min": 0.6},
 }
 
 

@@ -53,6 +53,17 @@ class DetectorParams(BaseModel, frozen=True):
         default=0, ge=0, description="Older points whose burst rate is the series' own (0: no rate signal)."
     )
     z_rate: float = Field(default=4.0, gt=0, description="-log10 of the burst count's Poisson tail scoring 0.5.")
+    shift_window: int = Field(
+        default=48, ge=0, description="Newest points whose distribution is compared with the reference (0: no shift)."
+    )
+    shift_reference: int = Field(default=1000, ge=4, description="Points before the shift window: its reference.")
+    shift_history: int = Field(
+        default=8640, ge=1, description="Past KS statistics the newest is judged against (NAB's likelihood window)."
+    )
+    z_shift: float = Field(default=5.0, gt=0, description="z of the KS statistic, against its past, scoring 0.5.")
+    shift_min: float = Field(
+        default=0.5, ge=0, le=1, description="Least KS statistic that can be a shift (share of probability mass moved)."
+    )
     z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
     scale_floor: float = Field(
         default=0.01, ge=0, description="Least residual scale, as a share of the long window's 5-95% range."
@@ -75,7 +86,7 @@ class DetectorParams(BaseModel, frozen=True):
         ge=0,
         description="Earlier episodes peaking at least as high that make a burst routine, not flagged (0: off).",
     )
-    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "rate"], ...] = Field(
+    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "shift", "rate"], ...] = Field(
         default=("point", "sustained"), description="Signals whose bursts are judged against their recurring peaks."
     )
     threshold: float = Field(default=0.5, gt=0, lt=1, description="Score at or above which a point is flagged.")
