@@ -12,6 +12,7 @@ timestamps give a daily period) each give a robust z-score of the new point. The
   30 days of 5-minute points), or their median and robust error scale;
 - *shift* (``orc_ai.anomaly.shift``): the KS statistic between the newest points and the ones before them, as a
   z against its own past (a second detector family: a change of distribution, not of single residuals);
+- *cusum* (``orc_ai.anomaly.cusum``): Page's two-sided CUSUM of the usually-best predictor's signed, clipped z;
 - *rate* (off by default, ``orc_ai.anomaly.rate``): the recent count of bursts against the series' own burst rate.
 
 Each signal maps to [0, 1) as z / (z + z0), 0.5 at its own z0; the score is the largest. A point whose score reaches
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from orc_ai.anomaly.buffer import RingHistory
+from orc_ai.anomaly.cusum import Cusum
 from orc_ai.anomaly.episodes import EpisodeGate
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.predictors import ResidualTracker, fast_median, local_prediction, seasonal_prediction
@@ -75,6 +77,7 @@ class StreamingDetector:
             if p.shift_window
             else None
         )
+        self._cusum = Cusum(p.cusum_k, p.cusum_h) if p.cusum_h else None
         self._gaussian: tuple[float, float] | None = None  # mean, std of past sustained means (gaussian surprise)
         self._index = 0
         self._last_flag: int | None = None
@@ -124,12 +127,14 @@ class StreamingDetector:
         p = self.params
         floor = self._floor()
         zs: dict[str, float] = {}
+        signs: dict[str, float] = {}
         for name, prediction in self._predictions().items():
             if prediction is None:
                 continue
             z = self._trackers[name].z(value - prediction, floor)
             if z is not None:
                 zs[name] = z
+                signs[name] = 1.0 if value >= prediction else -1.0
                 self._recent_z[name].append(min(z, p.z_clip))
         self._history.append(value)
         shift = self._shift.score_z(value) if self._shift is not None else None
@@ -149,6 +154,10 @@ class StreamingDetector:
             surprise = self._surprise(sustained)
             if surprise is not None:
                 signals["surprise"] = surprise / (surprise + p.z_surprise)
+        if self._cusum is not None:
+            cusum = self._cusum.update(signs[best] * min(zs[best], p.z_clip))
+            if cusum > 0:
+                signals["cusum"] = cusum / (cusum + p.cusum_h)
         if shift is not None and shift > 0:
             signals["shift"] = shift / (shift + p.z_shift)
         if self._rate is not None:

@@ -64,6 +64,10 @@ class DetectorParams(BaseModel, frozen=True):
     shift_min: float = Field(
         default=0.5, ge=0, le=1, description="Least KS statistic that can be a shift (share of probability mass moved)."
     )
+    cusum_k: float = Field(default=1.0, ge=0, description="CUSUM allowance: half the shift (error scales) to detect.")
+    cusum_h: float = Field(
+        default=20.0, ge=0, description="CUSUM sum (error scales) scoring 0.5, after which it resets (0: no CUSUM)."
+    )
     z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
     scale_floor: float = Field(
         default=0.01, ge=0, description="Least residual scale, as a share of the long window's 5-95% range."
@@ -86,7 +90,7 @@ class DetectorParams(BaseModel, frozen=True):
         ge=0,
         description="Earlier episodes peaking at least as high that make a burst routine, not flagged (0: off).",
     )
-    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "shift", "rate"], ...] = Field(
+    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "shift", "cusum", "rate"], ...] = Field(
         default=("point", "sustained"), description="Signals whose bursts are judged against their recurring peaks."
     )
     threshold: float = Field(default=0.5, gt=0, lt=1, description="Score at or above which a point is flagged.")
