@@ -82,6 +82,24 @@ VARIANTS: dict[str, dict] = {
     "surprise_z6": {"z_surprise": 6.0},
     "recur_all_2": {"recurrence_count": 2, "recurrence_signals": _ALL_SIGNALS},
     "cap_48": {"episode_cap": 48},
+    # session 5: the KS distribution-shift signal (48 vs 1,000 points, z0 5, D >= 0.5) and the CUSUM (k 2, h 10);
+    # the shift_* variants are one change from the shipped default, the cusum_* ones set both CUSUM parameters
+    "no_cusum": {"cusum_h": 0.0},
+    "no_cusum_no_shift": {"cusum_h": 0.0, "shift_window": 0},
+    "cusum_k1_h20": {"cusum_k": 1.0, "cusum_h": 20.0},
+    "cusum_k1_h10": {"cusum_k": 1.0, "cusum_h": 10.0},
+    "cusum_k1_h40": {"cusum_k": 1.0, "cusum_h": 40.0},
+    "cusum_k05_h20": {"cusum_k": 0.5, "cusum_h": 20.0},
+    "cusum_k2_h20": {"cusum_k": 2.0, "cusum_h": 20.0},
+    "cusum_k2_h5": {"cusum_k": 2.0, "cusum_h": 5.0},
+    "cusum_k3_h10": {"cusum_k": 3.0, "cusum_h": 10.0},
+    "shift_ref_500": {"shift_reference": 500},
+    "shift_ref_2000": {"shift_reference": 2000},
+    "shift_w96": {"shift_window": 96},
+    "shift_z4": {"z_shift": 4.0},
+    "shift_z6": {"z_shift": 6.0},
+    "shift_min_04": {"shift_min": 0.4},
+    "shift_min_06": {"shift_min": 0.6},
 }
 
 

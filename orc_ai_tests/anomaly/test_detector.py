@@ -85,7 +85,7 @@ def test_the_gaussian_surprise_flags_a_modest_sustained_rise_that_the_other_sign
     rng = np.random.default_rng(1)
     values = rng.normal(10, 1, 4000)
     values[3000:3048] += 1.5  # mean z about 1.7: under the sustained signal's z0 of 4
-    scores = score_series(values, period=None)
+    scores = score_series(values, DetectorParams(shift_window=0), period=None)  # the shift signal sees it too
     flagged = [s for s in scores if s.flagged]
     assert flagged and all(3000 <= s.index < 3100 for s in flagged)
     assert {s.signal for s in flagged} == {"surprise"}
