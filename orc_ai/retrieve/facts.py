@@ -66,7 +66,13 @@ class FactIndex:
         query = np.asarray(vector, dtype=np.float32)
         norm = float(np.linalg.norm(query))
         scores = self.vectors @ (query / norm if norm > 0 else query)
-        return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))[:top]]
+        if top < len(scores):  # every sentence scoring at least the top-th best, so ties are broken by index
+            threshold = np.partition(scores, len(scores) - top)[len(scores) - top]
+            candidates = np.flatnonzero(scores >= threshold)
+        else:
+            candidates = np.arange(len(scores))
+        order = np.lexsort((candidates, -scores[candidates]))[:top]
+        return [int(i) for i in candidates[order]]
 
     def seed_entities(self, vector: np.ndarray, top: int) -> list[str]:
         """The entities named by the ``top`` sentences nearest ``vector``, in the order first met."""

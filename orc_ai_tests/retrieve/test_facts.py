@@ -96,3 +96,17 @@ def test_the_retriever_seeds_pagerank_with_the_entities_of_the_nearest_sentences
     off = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(fact_top=0))
     assert off.facts is None
     assert all(link.how != "fact" for link in off.rankings(TWO_HOP_QUESTION)[1])
+
+
+def test_the_top_facts_are_the_best_scores_with_ties_by_index() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        n = int(rng.integers(1, 30))
+        vectors = rng.normal(size=(n, 4)).astype(np.float32)
+        if trial % 2:
+            vectors[rng.integers(0, n, size=max(1, n // 2))] = vectors[0]  # equal scores at the cut
+        facts = FactIndex([str(i) for i in range(n)], [[] for _ in range(n)], vectors)
+        query = vectors[0] if trial % 3 else rng.normal(size=4).astype(np.float32)
+        scores = facts.vectors @ (query / np.linalg.norm(query))
+        for top in (1, 2, 3, n, n + 5):
+            assert facts.top_facts(query, top) == [int(i) for i in np.lexsort((np.arange(n), -scores))[:top]]
