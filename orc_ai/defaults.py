@@ -118,6 +118,9 @@ PPR_TITLE_SEED = 1.0  # a document named by its title seeds like an entity named
 HOP_TOP = 5  # first-round chunks seeding a second PPR round ("hop2" in the fusion); 0: one round
 HOP_PASSAGE_SEED = 1.0  # their seed mass in round two (the first round's seeds sum to ~1)
 HOP_TITLE_SEED = 1.0  # seed mass of the documents their text names by title
+FACT_TOP = 2  # sentences nearest the query whose named entities seed PageRank (orc_ai/retrieve/facts.py); 0: off
+FACT_SEED = 0.5  # link score of such an entity (a name written in the query scores 1)
+AGENT_RETRIEVAL_FACT_TOP = 0  # the agent's retriever embeds no sentences: its build and its tests stay fast
 
 # reports
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed

@@ -32,8 +32,9 @@ class AgentSettings:
 
 def agent_retrieval_config() -> RetrievalConfig:
     """The retriever the agent decides with: the default, but one PageRank round (``AGENT_RETRIEVAL_HOP_TOP``),
-    which keeps a decision within its latency budget (BENCHMARKS.md)."""
-    return RetrievalConfig(hop_top=defaults.AGENT_RETRIEVAL_HOP_TOP)
+    which keeps a decision within its latency budget (BENCHMARKS.md), and no sentence seeds, whose vectors would
+    be embedded whenever the agent builds its retriever (``AGENT_RETRIEVAL_FACT_TOP``)."""
+    return RetrievalConfig(hop_top=defaults.AGENT_RETRIEVAL_HOP_TOP, fact_top=defaults.AGENT_RETRIEVAL_FACT_TOP)
 
 
 def agent_db(home: Path | None = None) -> Path:

@@ -70,6 +70,14 @@ class RetrievalConfig(BaseModel):
         default=defaults.LINK_VECTOR_ENTITIES, description="Entities linked by vector search on the query."
     )
     link_min_cosine: float = Field(default=defaults.LINK_MIN_COSINE, description="Least cosine for a vector link.")
+    fact_top: int = Field(
+        default=defaults.FACT_TOP,
+        ge=0,
+        description="Sentences nearest the query whose named entities seed PageRank (0: no fact seeds).",
+    )
+    fact_seed: float = Field(
+        default=defaults.FACT_SEED, gt=0, description="Link score of an entity seeded by a sentence (a name: 1)."
+    )
     hop_top: int = Field(
         default=defaults.HOP_TOP, description="First-round chunks that seed a second PPR round (0: one round)."
     )

@@ -26,8 +26,8 @@ def link_key(name: str) -> str:
 @dataclass(frozen=True)
 class EntityLink:
     entity_id: str
-    score: float  # 1.0 for a name found in the query, the cosine for a vector link
-    how: str  # "name" or "vector"
+    score: float  # 1.0 for a name found in the query, the cosine for a vector link, the fact seed for a fact
+    how: str  # "name", "vector" or "fact" (named by a sentence near the query)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from orc_ai.cache import ContentCache
 from orc_ai.embed.embedders import Embedder
 from orc_ai.embed.texts import chunk_embedding_text
 from orc_ai.errors import ConfigError
 from orc_ai.graph.store import GraphStore
 from orc_ai.retrieve.communities import CommunityIndex
 from orc_ai.retrieve.config import COMPONENTS, RetrievalConfig, RetrievalTables
+from orc_ai.retrieve.facts import ChunkText, FactIndex
 from orc_ai.retrieve.fusion import reciprocal_rank_fusion
 from orc_ai.retrieve.hops import TitleMentions, second_hop_reset
 from orc_ai.retrieve.lexical import Bm25Index
@@ -47,7 +49,14 @@ def within_budget(items: list[ContextItem], token_budget: int | None) -> list[Co
 class Retriever:
     """Built once from a store, an embedder and the chain's tables; ``retrieve`` answers one query."""
 
-    def __init__(self, store: GraphStore, embedder: Embedder, tables: RetrievalTables, config: RetrievalConfig):
+    def __init__(
+        self,
+        store: GraphStore,
+        embedder: Embedder,
+        tables: RetrievalTables,
+        config: RetrievalConfig,
+        cache: ContentCache | None = None,
+    ):
         unknown = set(config.components) - set(COMPONENTS)
         if unknown or not config.components:
             raise ConfigError(f"retrieval components must be a non-empty subset of {COMPONENTS}: {config.components}")
@@ -84,18 +93,41 @@ class Retriever:
             else None
         )
         self.entity_ids = set(entities["entity_id"].to_list())
+        self.facts = self._fact_index(entities, docs, embedder, cache) if self.graph and config.fact_top > 0 else None
         self.community_index = CommunityIndex(tables.communities) if config.communities > 0 else None
 
     @classmethod
     def build(
-        cls, store: GraphStore, embedder: Embedder, tables: RetrievalTables, config: RetrievalConfig | None = None
+        cls,
+        store: GraphStore,
+        embedder: Embedder,
+        tables: RetrievalTables,
+        config: RetrievalConfig | None = None,
+        cache: ContentCache | None = None,
     ) -> Retriever:
-        """Precompute the BM25 index, the entity linker and the PageRank graph once."""
-        return cls(store, embedder, tables, config or RetrievalConfig())
+        """Precompute the BM25 index, the entity linker, the PageRank graph and the sentence vectors once (through
+        ``cache`` when given, so a sentence embedded before is not embedded again)."""
+        return cls(store, embedder, tables, config or RetrievalConfig(), cache)
+
+    def _fact_index(
+        self, entities: pl.DataFrame, docs: dict[str, tuple[str, str]], embedder: Embedder, cache: ContentCache | None
+    ) -> FactIndex:
+        mentioned: dict[str, list[tuple[str, str]]] = {}
+        for entity_id, name, chunk_ids in entities.select("entity_id", "name", "chunk_ids").iter_rows():
+            for chunk_id in chunk_ids or []:
+                mentioned.setdefault(chunk_id, []).append((entity_id, name))
+        texts = {
+            c: ChunkText(docs[chunk.doc_id][1] or "", chunk.text, mentioned.get(c, []))
+            for c, chunk in self.chunks.items()
+        }
+        return FactIndex.build(texts, embedder, cache)
 
     def _link(self, query: str, vector: np.ndarray) -> tuple[list[EntityLink], list[str]]:
         named = self.linker.link(query)
         links = {link.entity_id: link for link in named.entities}
+        if self.facts is not None:  # entities named by the sentences nearest the query (a name link wins)
+            for entity_id in self.facts.seed_entities(vector, self.config.fact_top):
+                links.setdefault(entity_id, EntityLink(entity_id, self.config.fact_seed, "fact"))
         if self.config.link_vector_entities > 0:
             for hit in self.store.vector_search("entity", vector, k=self.config.link_vector_entities):
                 if hit.score >= self.config.link_min_cosine and hit.id in self.entity_ids:

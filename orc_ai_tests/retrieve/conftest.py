@@ -4,11 +4,13 @@ that only connect through an entity (a constructed two-hop question)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from orc_ai.cache import ContentCache
 from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.graph.community_build import build_communities
 from orc_ai.graph.embedded import EmbeddedGraphStore
@@ -43,12 +45,14 @@ class Corpus:
     embeddings: object
     store: EmbeddedGraphStore
     embedder: SentenceTransformerEmbedder
+    sentences: ContentCache  # the fact index's sentence vectors, embedded by the first retriever built
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     root = tmp_path_factory.mktemp("retrieval")
     built = build_graph(write_docs(root / "docs"), root)
     communities = build_communities(built.store, built.entities, built.relations, built.chunks).table
     tables = RetrievalTables(built.raw_docs, built.chunks, built.entities, built.relations, communities)
-    return Corpus(tables, built.embeddings, built.store, built.embedder)
+    with ContentCache(root / "sentence_embeddings.sqlite") as sentences:
+        yield Corpus(tables, built.embeddings, built.store, built.embedder, sentences)

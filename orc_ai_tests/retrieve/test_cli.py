@@ -9,16 +9,20 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from orc_ai.cache import ContentCache
 from orc_ai.cli import main
+from orc_ai.retrieve.loading import SENTENCE_CACHE
 
 QUESTION = "What should I do when load_to_snowflake fails with 000606 No active warehouse selected?"
 
 
 @pytest.fixture(scope="module")
-def home(bundled_chain):
+def home(bundled_chain, tmp_path_factory: pytest.TempPathFactory):
+    # a copy: the retriever caches its sentence vectors under the home
+    copied = bundled_chain.copy_home(tmp_path_factory.mktemp("retrieve_cli") / "home")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("ORC_AI_HOME", str(bundled_chain.home))  # read only
-        yield bundled_chain.home  # ORC_AI_HOME stays set for the module's tests
+        monkeypatch.setenv("ORC_AI_HOME", str(copied))
+        yield copied  # ORC_AI_HOME stays set for the module's tests
 
 
 def _lines(output: str) -> list[dict]:
@@ -37,6 +41,8 @@ def test_one_query(home: Path) -> None:
         assert names[doc_of[item["chunk_id"]]] == item["doc_name"]
         assert isinstance(item["score"], float)
     assert "runbooks/orders_daily_etl.md" in {item["doc_name"] for item in line["items"]}
+    with ContentCache(home / "cache" / f"{SENTENCE_CACHE}.sqlite") as cache:
+        assert len(cache) > chunks.height  # every chunk's sentences, kept for the next command
 
 
 def test_a_queries_file_keeps_order_and_reports_bad_lines(home: Path, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_matches_igraph_on_the_corpus_graph(ppr_graph: PprGraph, damping: float)
 
 
 def test_the_retrievers_ppr_ranking_is_igraphs(corpus: Corpus) -> None:
-    retriever = Retriever.build(corpus.store, corpus.embedder, corpus.tables)
+    retriever = Retriever.build(corpus.store, corpus.embedder, corpus.tables, cache=corpus.sentences)
     graph, resets = retriever.graph, []
     solve = graph.pagerank.solve
 

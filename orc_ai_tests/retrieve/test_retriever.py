@@ -21,7 +21,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def retriever(corpus: Corpus) -> Retriever:
-    return Retriever.build(corpus.store, corpus.embedder, corpus.tables)
+    return Retriever.build(corpus.store, corpus.embedder, corpus.tables, cache=corpus.sentences)
 
 
 def _chunk_of(corpus: Corpus, needle: str) -> str:
@@ -58,7 +58,9 @@ def test_the_token_budget_is_respected(corpus: Corpus, retriever: Retriever) -> 
 def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus, retriever: Retriever) -> None:
     hop_one, hop_two = _chunk_of(corpus, "is owned by Marlow Analytics"), _chunk_of(corpus, "Quenby Harbour")
     k = 3
-    every = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=COMPONENTS))
+    every = Retriever.build(
+        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=COMPONENTS), corpus.sentences
+    )
     rankings, links, _ = every.rankings(TWO_HOP_QUESTION)
     assert hop_two not in rankings["dense"][:k] and hop_two not in rankings["bm25"][:k]
     assert hop_one in rankings["ppr"][:k] and hop_two in rankings["ppr"][:k]
@@ -67,12 +69,13 @@ def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus,
     # equal-weight RRF lifts it above where dense and BM25 alone put it; PPR's own ranking puts it in the top 3
     fused = [item.chunk_id for item in retriever.retrieve(TWO_HOP_QUESTION, k=50).items]
     without_ppr = Retriever.build(
-        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "bm25"))
+        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "bm25")), corpus.sentences
     )
     plain = [item.chunk_id for item in without_ppr.retrieve(TWO_HOP_QUESTION, k=50).items]
     assert fused.index(hop_two) < (plain.index(hop_two) if hop_two in plain else len(plain))
     by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 0.0})
-    ppr_ranked = Retriever.build(corpus.store, corpus.embedder, corpus.tables, by_ppr).retrieve(TWO_HOP_QUESTION, k=3)
+    by_ppr_retriever = Retriever.build(corpus.store, corpus.embedder, corpus.tables, by_ppr, corpus.sentences)
+    ppr_ranked = by_ppr_retriever.retrieve(TWO_HOP_QUESTION, k=3)
     assert hop_two in [item.chunk_id for item in ppr_ranked.items]
 
 

@@ -19,8 +19,8 @@ def test_embedded_and_neo4j_stores_give_the_same_items(corpus: Corpus, neo4j_ser
         t = corpus.tables
         load_graph(store, t.raw_docs, t.chunks, t.entities, t.relations, corpus.embeddings)
         store.write_communities(t.communities)
-        on_neo4j = Retriever.build(store, corpus.embedder, t)
-        embedded = Retriever.build(corpus.store, corpus.embedder, t)
+        on_neo4j = Retriever.build(store, corpus.embedder, t, cache=corpus.sentences)
+        embedded = Retriever.build(corpus.store, corpus.embedder, t, cache=corpus.sentences)
         for question in QUESTIONS:
             want, got = embedded.retrieve(question, k=8), on_neo4j.retrieve(question, k=8)
             assert [(i.chunk_id, i.doc_name, i.sources) for i in got.items] == [
