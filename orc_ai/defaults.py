@@ -165,7 +165,7 @@ KPI_ALERT_WINDOW_H = 24.0  # a failure_forecast row covers [forecast_for, foreca
 # Workflow graph (workflow_graph: Airflow DAGs, tasks and tries in the graph store)
 WORKFLOW_ERROR_MESSAGE_CHARS = 500  # a Run node keeps this much of its try's error message
 WORKFLOW_MAX_INVALID_SHARE = 0.05  # workflow_graph fails when more of its input rows have ids Airflow would refuse
-DAG_STRUCTURE_CRON = "0 * * * *"  # airflow_dag_tasks re-reads every DAG's tasks hourly: they change on deploys, not runs
+DAG_STRUCTURE_CRON = "0 * * * *"  # airflow_dag_tasks re-reads the DAGs hourly: they change on deploys, not runs
 TASK_CONTEXT_RUNS = 10  # most recent Runs a task's context lists
 TASK_CONTEXT_CHUNKS = 5  # chunks per linked entity a task's context lists
 
