@@ -17,6 +17,29 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+# The longest modules in CI's --durations list. scripts/test runs modules on two xdist workers, handed out in
+# collection order, so these go first: one of them starting last would leave a worker running it alone at the end.
+LONGEST_MODULES = (
+    "platform/test_automation_e2e.py",
+    "airflow_bridge/test_bridge_dags.py",
+    "checks/test_blocking_gates.py",
+    "metrics/test_exporter.py",
+    "agent/test_injection.py",
+    "extract/test_llm_server.py",
+    "graph/test_neo4j_store.py",
+    "assets/test_knowledge_graph_chain.py",
+    "assets/test_llm_assets.py",
+    "extract/test_llm_interruption.py",
+    "platform/test_dagster_ui.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest modules first, then the rest in their usual order (a stable sort keeps each module whole)."""
+    rank = {REPO / "orc_ai_tests" / name: i for i, name in enumerate(LONGEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))
+
+
 def require_or_skip(reason: str) -> None:
     """Skip locally; fail in CI (ORC_AI_REQUIRE_SERVICES=1), where every real part must run."""
     if os.environ.get("ORC_AI_REQUIRE_SERVICES") == "1":
