@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -25,6 +25,8 @@ from airflow_bridge.models import TaskInstance, TaskTry
 from orc_ai import defaults
 from orc_ai.taskruns.schema import conform_task_runs, empty_task_runs
 
+T = TypeVar("T")
+R = TypeVar("R")
 FAILED_TRY_STATES = frozenset({"failed", "up_for_retry"})  # a try that raised: its log holds the error
 
 
@@ -91,10 +93,13 @@ def pull_task_runs(
                 processed_any = True
                 chunk = changed[first : first + step]
                 observed_at = clock().timestamp()
-                tries = pool.map(lambda c: _tries(client, c[0]), chunk)
+                tries = _map(pool, lambda c: _tries(client, c[0]), chunk, lambda c: _has_earlier_tries(c[0]))
                 todo = [(ti, a) for (ti, _), attempts in zip(chunk, tries, strict=True) for a in attempts
                         if observation_fingerprint(_fields(a)) not in seen]  # fmt: skip
-                rows.extend(pool.map(lambda p: _row(client, p[1], p[0], runs.of(p[0]), log_tail_lines, result), todo))
+                rows.extend(_map(
+                    pool, lambda p: _row(client, p[1], p[0], runs.of(p[0]), log_tail_lines, result), todo,
+                    lambda p: p[1].state in FAILED_TRY_STATES,
+                ))  # fmt: skip
                 seen.update({observation_fingerprint(_fields(a)): observed_at for _, a in todo})
                 for _, fp in chunk:
                     seen[fp] = observed_at
@@ -124,6 +129,19 @@ def _fields(t: TaskTry) -> dict[str, Any]:
                                          "start_date", "end_date", "duration", "hostname")}  # fmt: skip
 
 
+def _map(pool: ThreadPoolExecutor, fn: Callable[[T], R], items: list[T], requests: Callable[[T], bool]) -> list[R]:
+    """``fn`` over ``items``: in the pool when one of them makes a request, else inline. Handing a chunk to the
+    pool's threads costs milliseconds, more than the rows of a chunk that needs nothing from Airflow."""
+    if any(requests(item) for item in items):
+        return list(pool.map(fn, items))
+    return [fn(item) for item in items]
+
+
+def _has_earlier_tries(ti: TaskInstance) -> bool:
+    """Whether ``ti`` has tries before its current one (or a cleared one), which ``.../tries`` lists."""
+    return ti.try_number > 1 or (ti.state is None and ti.try_number >= 1)
+
+
 def _tries(client: AirflowClient, ti: TaskInstance) -> list[TaskTry]:
     """Every try of ``ti`` worth a row, by try number: the current one once it has a state, and the earlier
     ones (``.../tries``) when there are any. A cleared task instance waits in state None with its old try
@@ -134,7 +152,7 @@ def _tries(client: AirflowClient, ti: TaskInstance) -> list[TaskTry]:
     *tombstone*: a row with state None, so that an earlier observation of that try (queued) is overridden and
     the merge (:func:`orc_ai.taskruns.batches.merge_batches`) drops it."""
     current = [ti] if ti.state is not None else []
-    if ti.try_number > 1 or (ti.state is None and ti.try_number >= 1):
+    if _has_earlier_tries(ti):
         tries = client.task_instance_tries(ti.dag_id, ti.dag_run_id, ti.task_id, map_index=ti.map_index)
         by_number = {t.try_number: t for t in tries if t.state is not None}
         by_number.update({t.try_number: t for t in current})  # the list's view of the current try is newest
