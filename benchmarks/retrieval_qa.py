@@ -26,21 +26,23 @@ from orc_ai.embed.embedders import SentenceTransformerEmbedder
 from orc_ai.retrieve.config import RetrievalConfig, RetrievalTables
 from orc_ai.retrieve.retriever import Retriever
 
-EVERY = {"components": ("dense", "bm25", "ppr")}  # every ranking in the fusion
+EVERY = {"components": ("dense", "bm25", "ppr"), "fusion": "rrf"}  # every ranking in a reciprocal-rank fusion
+PREVIOUS = {"components": ("ppr",), "fusion": "rrf"}  # the default before learned fusion: RRF of the PPR rounds
 ABLATIONS: dict[str, dict] = {
-    "full (default)": {},  # the two PPR rankings; dense hits and the sentences nearest the query seed them
-    "no fact seeds (the previous default)": {"fact_top": 0},
+    "full (default)": {},  # learned fusion of every signal; dense hits and the nearest sentences seed PageRank
+    "RRF of the two PPR rounds (the previous default)": PREVIOUS,
+    "RRF of dense, bm25 and the two PPR rounds": EVERY,
+    "no fact seeds (RRF of the PPR rounds)": {**PREVIOUS, "fact_top": 0},
     "fact seeds from 3 sentences": {"fact_top": 3},
     "fact seeds from 5 sentences": {"fact_top": 5},
-    "dense": {"components": ("dense",)},
-    "bm25": {"components": ("bm25",)},
-    "dense+bm25 (RRF)": {"components": ("dense", "bm25")},
-    "ppr ranking alone (dense as seeds)": {"hop_top": 0},
+    "dense": {"components": ("dense",), "fusion": "rrf"},
+    "bm25": {"components": ("bm25",), "fusion": "rrf"},
+    "dense+bm25 (RRF)": {"components": ("dense", "bm25"), "fusion": "rrf"},
+    "ppr ranking alone (dense as seeds)": {**PREVIOUS, "hop_top": 0},
     "full, no title links": {**EVERY, "ppr_title_seed": 0.0},
     "full, + entity vector links": {**EVERY, "link_vector_entities": 5},
     "full, passage seeds 1.0": {**EVERY, "ppr_passage_seed": 1.0},
     "one round (no second PPR round)": {**EVERY, "hop_top": 0},
-    "dense, bm25, PPR and second round (RRF k 10)": EVERY,
     "second round without title links": {**EVERY, "hop_title_seed": 0.0},
     "RRF k 60 (Cormack et al.)": {**EVERY, "rrf_k": 60},
     "RRF k 60, one round (the previous default, with possessive links)": {**EVERY, "rrf_k": 60, "hop_top": 0},
@@ -65,6 +67,31 @@ def passage_index(name: str) -> int:
     return int(name.rsplit("#", 1)[1])
 
 
+def question_recall(doc_ids: list[str], question: dict, passages_of_doc: dict, ks: list[int]) -> dict[int, float]:
+    """Share of the question's gold passages among the first k distinct passages of the ranked documents."""
+    ranked: list[int] = []
+    for doc_id in doc_ids:
+        for passage in passages_of_doc[doc_id]:
+            if passage not in ranked:
+                ranked.append(passage)
+    gold = set(question["gold_corpus_idx"])
+    return {k: len(gold & set(ranked[:k])) / len(gold) for k in ks}
+
+
+def recall_table(per_question: list[dict[int, float]], ks: list[int]) -> dict:
+    """Mean R@k on all questions and on each half (questions 1–50 / 51–100 of the dev sets)."""
+    half = len(per_question) // 2
+
+    def recall(rows: list[dict[int, float]]) -> dict[str, float]:
+        return {f"R@{k}": round(float(np.mean([r[k] for r in rows])), 3) for k in ks}
+
+    return {
+        **recall(per_question),
+        "first_half": recall(per_question[:half]),
+        "second_half": recall(per_question[half:]),
+    }
+
+
 def evaluate(retriever: Retriever, questions: list[dict], passages_of_doc: dict, ks: list[int]) -> dict:
     """R@k on all questions and on each half, and retrieve() latency percentiles."""
     per_question: list[dict[int, float]] = []
@@ -75,26 +102,24 @@ def evaluate(retriever: Retriever, questions: list[dict], passages_of_doc: dict,
         latency.append(result.timings_ms["total"])
         for step, ms in result.timings_ms.items():
             steps.setdefault(step, []).append(ms)
-        ranked: list[int] = []
-        for item in result.items:
-            for passage in passages_of_doc[item.doc_id]:
-                if passage not in ranked:
-                    ranked.append(passage)
-        gold = set(question["gold_corpus_idx"])
-        per_question.append({k: len(gold & set(ranked[:k])) / len(gold) for k in ks})
-    half = len(questions) // 2
-
-    def recall(rows: list[dict[int, float]]) -> dict[str, float]:
-        return {f"R@{k}": round(float(np.mean([r[k] for r in rows])), 3) for k in ks}
-
+        per_question.append(question_recall([item.doc_id for item in result.items], question, passages_of_doc, ks))
     return {
-        **recall(per_question),
-        "first_half": recall(per_question[:half]),
-        "second_half": recall(per_question[half:]),
+        **recall_table(per_question, ks),
         "latency_ms_p50": round(float(np.percentile(latency, 50)), 1),
         "latency_ms_p95": round(float(np.percentile(latency, 95)), 1),
         "step_ms_p50": {step: round(float(np.percentile(ms, 50)), 1) for step, ms in steps.items()},
     }
+
+
+def load_dataset(dataset: str, embedder) -> tuple:
+    """The dataset's corpus through the chain, its tables, its questions and each document's passage indexes."""
+    corpus = build_corpus(dataset, embedder)
+    passages_of_doc = {
+        row["doc_id"]: [passage_index(n) for n in [row["name"], *row["duplicate_names"]]]
+        for row in corpus.tables["raw_docs"].iter_rows(named=True)
+    }
+    questions = [json.loads(line) for line in (QA / f"{dataset}_dev_questions.jsonl").read_text().splitlines()]
+    return corpus, RetrievalTables(**corpus.tables), questions, passages_of_doc
 
 
 def main() -> None:
@@ -109,14 +134,7 @@ def main() -> None:
     embedder = SentenceTransformerEmbedder()
     results: dict[str, dict] = {}
     for dataset in args.datasets:
-        corpus = build_corpus(dataset, embedder)
-        docs = corpus.tables["raw_docs"]
-        passages_of_doc = {
-            row["doc_id"]: [passage_index(n) for n in [row["name"], *row["duplicate_names"]]]
-            for row in docs.iter_rows(named=True)
-        }
-        questions = [json.loads(line) for line in (QA / f"{dataset}_dev_questions.jsonl").read_text().splitlines()]
-        tables = RetrievalTables(**corpus.tables)
+        corpus, tables, questions, passages_of_doc = load_dataset(dataset, embedder)
         results[dataset] = {"corpus": {k: v.height for k, v in corpus.tables.items()}}
         memo = MemoEmbedder(embedder)
         with ContentCache(CACHE / "cache" / "sentence_embeddings.sqlite") as sentences:

@@ -105,7 +105,8 @@ AGENT_TOOL_ACTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Retrieval (orc_ai/retrieve; BENCHMARKS.md "Retrieval recall" says how these were chosen)
-RETRIEVAL_COMPONENTS = ("ppr",)  # rankings fused: the PPR rounds (dense hits seed them); see BENCHMARKS
+RETRIEVAL_COMPONENTS = ("dense", "bm25", "ppr")  # rankings computed (dense hits also seed PPR); see BENCHMARKS
+RETRIEVAL_FUSION = "learned"  # orc_ai/retrieve/learned_fusion.py; "rrf": reciprocal-rank fusion
 RETRIEVAL_CANDIDATES = 50  # chunks each component ranks before fusion
 RRF_K = 10  # reciprocal-rank fusion constant; Cormack et al.'s 60 was lower on MuSiQue's first half
 RETRIEVAL_WEIGHTS = {"dense": 1.0, "bm25": 1.0, "ppr": 1.0, "hop2": 1.0}  # plain RRF of the chosen components
@@ -121,6 +122,9 @@ HOP_TITLE_SEED = 1.0  # seed mass of the documents their text names by title
 FACT_TOP = 2  # sentences nearest the query whose named entities seed PageRank (orc_ai/retrieve/facts.py); 0: off
 FACT_SEED = 0.5  # link score of such an entity (a name written in the query scores 1)
 AGENT_RETRIEVAL_FACT_TOP = 0  # the agent's retriever embeds no sentences: its build and its tests stay fast
+# without sentence seeds or a second round, learned fusion lacks its signals: the agent fuses its PPR round by rank
+AGENT_RETRIEVAL_COMPONENTS = ("ppr",)
+AGENT_RETRIEVAL_FUSION = "rrf"
 
 # reports
 REPORT_CITATION_CHARS = 240  # cited text shown per citation, whitespace collapsed

@@ -33,8 +33,14 @@ class AgentSettings:
 def agent_retrieval_config() -> RetrievalConfig:
     """The retriever the agent decides with: the default, but one PageRank round (``AGENT_RETRIEVAL_HOP_TOP``),
     which keeps a decision within its latency budget (BENCHMARKS.md), and no sentence seeds, whose vectors would
-    be embedded whenever the agent builds its retriever (``AGENT_RETRIEVAL_FACT_TOP``)."""
-    return RetrievalConfig(hop_top=defaults.AGENT_RETRIEVAL_HOP_TOP, fact_top=defaults.AGENT_RETRIEVAL_FACT_TOP)
+    be embedded whenever the agent builds its retriever (``AGENT_RETRIEVAL_FACT_TOP``); without those signals it
+    fuses by reciprocal rank (``AGENT_RETRIEVAL_FUSION``)."""
+    return RetrievalConfig(
+        components=defaults.AGENT_RETRIEVAL_COMPONENTS,
+        fusion=defaults.AGENT_RETRIEVAL_FUSION,
+        hop_top=defaults.AGENT_RETRIEVAL_HOP_TOP,
+        fact_top=defaults.AGENT_RETRIEVAL_FACT_TOP,
+    )
 
 
 def agent_db(home: Path | None = None) -> Path:

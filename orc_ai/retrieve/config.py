@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 from pydantic import BaseModel, Field
@@ -44,7 +45,11 @@ class RetrievalConfig(BaseModel):
     """Which components run and how their rankings are fused."""
 
     components: tuple[str, ...] = Field(
-        default=defaults.RETRIEVAL_COMPONENTS, description="Rankings fused, of dense, bm25, ppr."
+        default=defaults.RETRIEVAL_COMPONENTS, description="Rankings computed and fused, of dense, bm25, ppr."
+    )
+    fusion: Literal["learned", "rrf"] = Field(
+        default=defaults.RETRIEVAL_FUSION,
+        description="'learned': the packaged model's score over every component's signals; 'rrf': reciprocal rank.",
     )
     candidates: int = Field(default=defaults.RETRIEVAL_CANDIDATES, description="Chunks each component ranks.")
     rrf_k: int = Field(default=defaults.RRF_K, description="Reciprocal-rank fusion constant.")
@@ -89,3 +94,8 @@ class RetrievalConfig(BaseModel):
         description="Seed mass of the chunks of documents the top chunks name by title, in round two.",
     )
     communities: int = Field(default=defaults.RETRIEVAL_COMMUNITIES, description="Community summaries returned.")
+
+    def has_every_signal(self) -> bool:
+        """Whether every signal of learned fusion is computed: all three components, two PageRank rounds and the
+        sentence scores of fact seeding."""
+        return set(COMPONENTS) <= set(self.components) and self.hop_top > 0 and self.fact_top > 0

@@ -72,13 +72,20 @@ class PprGraph:
                 reset[node] += passage_weight * value / total
         return reset
 
+    def mass(self, reset: np.ndarray, damping: float, tolerance: float = defaults.PPR_TOLERANCE) -> np.ndarray:
+        """Each chunk's PageRank mass (chunk order), all zero without seeds. ``tolerance`` bounds the L1 error of
+        the PageRank vector (orc_ai/retrieve/pagerank.py)."""
+        if reset.sum() <= 0 or not self.n_chunks:
+            return np.zeros(self.n_chunks, dtype=np.float64)
+        return self.pagerank.solve(reset, damping, tolerance)[: self.n_chunks]
+
+    def top(self, mass: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` chunks with the most mass, best first (ties by chunk id); chunks without mass are left out."""
+        order = np.lexsort((np.arange(self.n_chunks), -mass))[:k]
+        return [(self.chunk_ids[i], float(mass[i])) for i in order if mass[i] > 0]
+
     def rank(
         self, reset: np.ndarray, damping: float, k: int, tolerance: float = defaults.PPR_TOLERANCE
     ) -> list[tuple[str, float]]:
-        """The ``k`` chunks with the most PageRank mass, best first (ties by chunk id); empty without seeds.
-        ``tolerance`` bounds the L1 error of the PageRank vector (orc_ai/retrieve/pagerank.py)."""
-        if reset.sum() <= 0 or not self.n_chunks:
-            return []
-        scores = self.pagerank.solve(reset, damping, tolerance)[: self.n_chunks]
-        order = np.lexsort((np.arange(self.n_chunks), -scores))[:k]
-        return [(self.chunk_ids[i], float(scores[i])) for i in order if scores[i] > 0]
+        """The ``k`` chunks with the most PageRank mass, best first (ties by chunk id); empty without seeds."""
+        return self.top(self.mass(reset, damping, tolerance), k)

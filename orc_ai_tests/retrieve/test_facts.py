@@ -93,7 +93,7 @@ def test_the_retriever_seeds_pagerank_with_the_entities_of_the_nearest_sentences
     names = dict(corpus.tables.entities.select("entity_id", "name").iter_rows())
     assert "Marlow Analytics" in {names[e] for e in from_facts}  # the owner: the bridge the question never names
 
-    off = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(fact_top=0))
+    off = Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(fact_top=0, fusion="rrf"))
     assert off.facts is None
     assert all(link.how != "fact" for link in off.rankings(TWO_HOP_QUESTION)[1])
 
@@ -110,3 +110,13 @@ def test_the_top_facts_are_the_best_scores_with_ties_by_index() -> None:
         scores = facts.vectors @ (query / np.linalg.norm(query))
         for top in (1, 2, 3, n, n + 5):
             assert facts.top_facts(query, top) == [int(i) for i in np.lexsort((np.arange(n), -scores))[:top]]
+
+
+def test_each_sentence_knows_its_chunk_and_each_chunk_gets_its_best_sentence_score(facts: FactIndex) -> None:
+    assert facts.chunk_ids == ["c1", "c1", "c2", "c2", "c3"]  # sorted chunks, sentences in order
+    rows = facts.sentence_rows({"c2": 0, "c3": 2})  # c1 is not one of the retriever's chunks here
+    assert rows.tolist() == [-1, -1, 0, 0, 2]
+    scores = np.array([0.9, 0.8, 0.1, 0.4, -0.2])
+    assert FactIndex.best_per_chunk(scores, rows, 4).tolist() == pytest.approx([0.4, -1.0, -0.2, -1.0])
+    query = facts.vectors[3] * 2.0
+    assert facts.scores(query) == pytest.approx(facts.vectors @ facts.vectors[3])

@@ -66,26 +66,42 @@ def test_ppr_surfaces_the_second_hop_that_dense_and_lexical_miss(corpus: Corpus,
     assert hop_one in rankings["ppr"][:k] and hop_two in rankings["ppr"][:k]
     names = dict(corpus.tables.entities.select("entity_id", "name").iter_rows())
     assert "Kestrel Pipeline" in {names[link.entity_id] for link in links}
-    # equal-weight RRF lifts it above where dense and BM25 alone put it; PPR's own ranking puts it in the top 3
+    # the learned fusion lifts it above where dense and BM25 alone put it; PPR's own ranking puts it in the top 3
     fused = [item.chunk_id for item in retriever.retrieve(TWO_HOP_QUESTION, k=50).items]
-    without_ppr = Retriever.build(
-        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "bm25")), corpus.sentences
-    )
+    lexical_and_dense = RetrievalConfig(components=("dense", "bm25"), fusion="rrf")
+    without_ppr = Retriever.build(corpus.store, corpus.embedder, corpus.tables, lexical_and_dense, corpus.sentences)
     plain = [item.chunk_id for item in without_ppr.retrieve(TWO_HOP_QUESTION, k=50).items]
     assert fused.index(hop_two) < (plain.index(hop_two) if hop_two in plain else len(plain))
-    by_ppr = RetrievalConfig(weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 0.0})
+    by_ppr = RetrievalConfig(fusion="rrf", weights={"dense": 0.0, "bm25": 0.0, "ppr": 1.0, "hop2": 0.0})
     by_ppr_retriever = Retriever.build(corpus.store, corpus.embedder, corpus.tables, by_ppr, corpus.sentences)
     ppr_ranked = by_ppr_retriever.retrieve(TWO_HOP_QUESTION, k=3)
     assert hop_two in [item.chunk_id for item in ppr_ranked.items]
 
 
-def test_items_carry_each_components_rank_and_the_fused_score(retriever: Retriever) -> None:
-    rankings, _, _ = retriever.rankings(QUESTIONS[2])
-    config = retriever.config
-    for item in retriever.retrieve(QUESTIONS[2], k=10).items:
+def test_items_carry_each_components_rank_and_the_fused_score(corpus: Corpus) -> None:
+    rrf = Retriever.build(
+        corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(fusion="rrf"), corpus.sentences
+    )
+    rankings, _, _ = rrf.rankings(QUESTIONS[2])
+    config = rrf.config
+    for item in rrf.retrieve(QUESTIONS[2], k=10).items:
         want = {c: ids.index(item.chunk_id) + 1 for c, ids in rankings.items() if item.chunk_id in ids}
         assert item.sources == want
         assert item.score == pytest.approx(sum(config.weights[c] / (config.rrf_k + r) for c, r in want.items()))
+
+
+def test_learned_fusion_ranks_by_the_models_score_of_each_candidates_features(retriever: Retriever) -> None:
+    assert retriever.config.fusion == "learned"
+    candidates, features, ranks = retriever.features(QUESTIONS[2])
+    rankings, _, _ = retriever.rankings(QUESTIONS[2])
+    assert set(candidates) == {c for ids in rankings.values() for c in ids}
+    want = dict(zip(candidates, retriever.fusion_model.score(features), strict=True))
+    items = retriever.retrieve(QUESTIONS[2], k=len(candidates)).items
+    assert [i.chunk_id for i in items] == sorted(candidates, key=lambda c: (-want[c], c))
+    for item in items:
+        assert item.score == pytest.approx(want[item.chunk_id])
+        assert item.sources == ranks[item.chunk_id]
+        assert item.sources == {c: ids.index(item.chunk_id) + 1 for c, ids in rankings.items() if item.chunk_id in ids}
 
 
 def test_community_summaries_come_with_the_result(corpus: Corpus, retriever: Retriever) -> None:
@@ -99,5 +115,11 @@ def test_unknown_components_are_a_config_error(corpus: Corpus) -> None:
     with pytest.raises(ConfigError, match="colbert"):
         Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(components=("dense", "colbert")))
     with pytest.raises(ConfigError, match="positive fusion weight"):
-        config = RetrievalConfig(components=("dense",), weights={"dense": 0.0, "ppr": 1.0})
+        config = RetrievalConfig(components=("dense",), fusion="rrf", weights={"dense": 0.0, "ppr": 1.0})
         Retriever.build(corpus.store, corpus.embedder, corpus.tables, config)
+    for lacking in ({"components": ("dense", "ppr")}, {"hop_top": 0}, {"fact_top": 0}):
+        with pytest.raises(ConfigError, match="learned fusion needs every signal"):
+            Retriever.build(corpus.store, corpus.embedder, corpus.tables, RetrievalConfig(**lacking))
+        with pytest.raises(ConfigError, match="features need"):
+            config = RetrievalConfig(fusion="rrf", **lacking)
+            Retriever.build(corpus.store, corpus.embedder, corpus.tables, config, corpus.sentences).features("x")
