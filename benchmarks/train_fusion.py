@@ -5,14 +5,15 @@ question's gold passages. A logistic regression (scikit-learn, L2, standardised 
 in the features' own units. Held-out figures: the model trained on one dataset ranks the other's candidates
 (leave one dataset out); that is the estimate for data the model never saw. The shipped model is fitted on both.
 
-Usage: .venv/bin/python benchmarks/train_fusion.py [--out benchmarks/results_fusion.json] [--write-model]
+Usage: .venv/bin/python benchmarks/train_fusion.py [--out benchmarks/results_fusion.json] [--write-model] [--ablate]
+(--ablate: the held-out figures again with each feature left out, one at a time)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--write-model", action="store_true", help=f"write the model fitted on both to {MODEL_PATH}")
+    parser.add_argument("--ablate", action="store_true", help="held-out figures with each feature left out")
     args = parser.parse_args()
     embedder = SentenceTransformerEmbedder()
     sets = [collect(name, embedder) for name in ("musique", "hotpotqa")]
@@ -98,6 +100,12 @@ def main() -> None:
     both = fit(sets)
     for data in sets:
         results[f"{data.name}, model trained on both (in-sample)"] = recall_with(both, data)
+    if args.ablate:
+        for i, feature in enumerate(FEATURES):
+            kept = [replace(s, features=[np.delete(f, i, axis=1) for f in s.features]) for s in sets]
+            for held_out in kept:
+                trained = fit([s for s in kept if s is not held_out])
+                results[f"{held_out.name}, held out, without {feature}"] = recall_with(trained, held_out)
     results["model"] = {"features": list(FEATURES), "weights": list(both.weights), "bias": both.bias}
     for name, row in results.items():
         print(name, json.dumps(row), flush=True)
