@@ -140,13 +140,10 @@ class Retriever:
     def _fact_index(
         self, entities: pl.DataFrame, docs: dict[str, tuple[str, str]], embedder: Embedder, cache: ContentCache | None
     ) -> FactIndex:
-        mentioned: dict[str, list[tuple[str, str]]] = {}
-        for entity_id, name, chunk_ids in entities.select("entity_id", "name", "chunk_ids").iter_rows():
-            for chunk_id in chunk_ids or []:
-                mentioned.setdefault(chunk_id, []).append((entity_id, name))
+        names = dict(entities.select("entity_id", "name").iter_rows())
         texts = {
-            c: ChunkText(docs[chunk.doc_id][1] or "", chunk.text, mentioned.get(c, []))
-            for c, chunk in self.chunks.items()
+            c: ChunkText(docs[chunk.doc_id][1] or "", chunk.text, [(e, names[e]) for e in self.chunk_entities[row]])
+            for row, (c, chunk) in enumerate(self.chunks.items())
         }
         return FactIndex.build(texts, embedder, cache)
 
